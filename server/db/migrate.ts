@@ -1,0 +1,20 @@
+import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import type { Db, DialectName } from './database.ts';
+import { accountsMigration } from './migrations/0001-accounts.ts';
+
+/** The one ordered list of migrations; each takes the dialect so one file serves both. */
+export function migrations(dialect: DialectName): Record<string, Migration> {
+  return {
+    '0001-accounts': accountsMigration(dialect),
+  };
+}
+
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const provider: MigrationProvider = {
+    getMigrations: () => Promise.resolve(migrations(db.dialect)),
+  };
+  const migrator = new Migrator({ db: db.kysely, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error('migration failed', { cause: error });
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,71 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Row types of every table. Instants are ISO 8601 UTC strings on both dialects
+ * (PostgreSQL stores timestamptz; the pool's type parser hands them back as ISO strings).
+ * Money is an integer of minor units plus an ISO 4217 code.
+ */
+export interface UsersTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  name: string;
+  role: 'client' | 'freelancer' | 'admin';
+  headline: string | null;
+  bio: string | null;
+  country: string | null;
+  timezone: string | null;
+  hourly_rate_minor: number | null;
+  hourly_rate_currency: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  device_name: string;
+  user_agent: string | null;
+  ip_address: string | null;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  revoked_reason: string | null;
+}
+
+/** One row per refresh token ever issued; a session is the family of its tokens. */
+export interface RefreshTokensTable {
+  id: string;
+  session_id: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  user_id: string | null;
+  action: string;
+  session_id: string | null;
+  ip_address: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  details: string | null;
+  created_at: string;
+}
+
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  refresh_tokens: RefreshTokensTable;
+  audit_log: AuditLogTable;
+  server_secrets: ServerSecretsTable;
+}

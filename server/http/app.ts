@@ -1,0 +1,65 @@
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { assignRequestId } from './request-id.ts';
+import { notFoundHandler, problemErrorHandler, problems } from './problem.ts';
+import { mountRoutes, type AnyRoute, type Authenticate } from './route.ts';
+
+export interface AppOptions {
+  routes: AnyRoute[];
+  openApiDocument: unknown;
+  authenticateBearer: (token: string) => ReturnType<Authenticate>;
+  appOrigins: string[];
+  logger: Logger;
+}
+
+export const JSON_BODY_LIMIT = '100kb';
+
+/** Assembles middleware and routes; knows nothing about any one capability. */
+export function createApp(options: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'simple');
+
+  app.use(
+    pinoHttp({
+      logger: options.logger,
+      genReqId: assignRequestId,
+      customLogLevel: (_req, res, error) =>
+        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    }),
+  );
+  app.use(helmet());
+  app.use(
+    cors({
+      // No Origin header: not a browser (desktop main process, CLI, server-to-server).
+      origin: (origin, callback) => callback(null, !origin || options.appOrigins.includes(origin)),
+      exposedHeaders: ['X-Request-Id', 'WWW-Authenticate'],
+      maxAge: 600,
+    }),
+  );
+  app.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
+
+  const api = express.Router();
+  api.get('/openapi.json', (_req, res) => {
+    res.json(options.openApiDocument);
+  });
+  mountRoutes(api, options.routes, (req) => {
+    const header = req.get('authorization');
+    const match = header ? /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/i.exec(header) : null;
+    if (!header) return Promise.reject(problems.unauthenticated());
+    if (!match?.[1])
+      return Promise.reject(
+        problems.tokenInvalid('The Authorization header is not "Bearer <jwt>".'),
+      );
+    return options.authenticateBearer(match[1]);
+  });
+  app.use('/api/v1', api);
+
+  app.use(notFoundHandler);
+  app.use(problemErrorHandler);
+  return app;
+}

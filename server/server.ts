@@ -1,0 +1,97 @@
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import { AccountService } from './auth/accounts.ts';
+import { accountRoutes } from './auth/routes.ts';
+import { SessionService } from './auth/sessions.ts';
+import { loadSigningKey } from './auth/signing-key.ts';
+import { createAccessTokens } from './auth/tokens.ts';
+import type { Config } from './config.ts';
+import { openDatabase, type Db } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { healthRoutes } from './health/routes.ts';
+import { createApp } from './http/app.ts';
+import { buildOpenApiDocument } from './http/openapi.ts';
+
+export const serverVersion: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  db: Db;
+  logger: Logger;
+  /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the DB. */
+  close(): Promise<void>;
+}
+
+export async function startServer(
+  config: Config,
+  logger: Logger = createLogger(config),
+): Promise<RunningServer> {
+  const db = await openDatabase(config.database);
+  try {
+    const applied = await migrateToLatest(db);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+
+    const tokens = createAccessTokens(
+      await loadSigningKey(db, config.jwtSecret),
+      config.accessTokenTtlSeconds,
+    );
+    const sessions = new SessionService(db, tokens, config.refreshTokenTtlDays);
+    const accounts = new AccountService(db, sessions);
+    const routes = [...healthRoutes(db, serverVersion), ...accountRoutes(accounts, sessions)];
+
+    const app = createApp({
+      routes,
+      openApiDocument: buildOpenApiDocument(routes, serverVersion),
+      authenticateBearer: (token) => sessions.authenticate(token),
+      appOrigins: config.appOrigins,
+      logger,
+    });
+    const http = createServer(app);
+    http.listen(config.port, config.host);
+    await once(http, 'listening');
+    const { port } = http.address() as AddressInfo;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    const url = `http://${host}:${port}`;
+    logger.info({ url, db: db.dialect }, 'MegiLance server listening');
+    return {
+      url,
+      port,
+      db,
+      logger,
+      close: () => shutdown(http, db, config.shutdownGraceMs, logger),
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+async function shutdown(http: Server, db: Db, graceMs: number, logger: Logger): Promise<void> {
+  const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+  http.closeIdleConnections();
+  const timer = setTimeout(() => {
+    logger.warn('grace period over: closing remaining connections');
+    http.closeAllConnections();
+  }, graceMs);
+  await closed;
+  clearTimeout(timer);
+  await db.close();
+  logger.info('shutdown complete');
+}
+
+export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+  return pino({
+    level: config.logLevel,
+    base: { service: 'megilance-server' },
+    // Bearer tokens and cookies must never reach a log file.
+    redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+  });
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/**
+ * RFC 9457 problem details: the one error envelope of the whole API.
+ * `type` is a URN per kind of problem so clients can branch on it without parsing prose.
+ */
+export const problemTypes = {
+  malformedJson: 'urn:megilance:problem:malformed-json',
+  unsupportedMediaType: 'urn:megilance:problem:unsupported-media-type',
+  payloadTooLarge: 'urn:megilance:problem:payload-too-large',
+  validation: 'urn:megilance:problem:validation',
+  notFound: 'urn:megilance:problem:not-found',
+  emailTaken: 'urn:megilance:problem:email-taken',
+  invalidCredentials: 'urn:megilance:problem:invalid-credentials',
+  unauthenticated: 'urn:megilance:problem:unauthenticated',
+  tokenExpired: 'urn:megilance:problem:token-expired',
+  tokenInvalid: 'urn:megilance:problem:token-invalid',
+  sessionRevoked: 'urn:megilance:problem:session-revoked',
+  refreshTokenReused: 'urn:megilance:problem:refresh-token-reused',
+  forbidden: 'urn:megilance:problem:forbidden',
+  unavailable: 'urn:megilance:problem:unavailable',
+  network: 'urn:megilance:problem:network',
+  internal: 'urn:megilance:problem:internal',
+} as const;
+
+export type ProblemType = (typeof problemTypes)[keyof typeof problemTypes];
+
+export const fieldErrorSchema = z.object({
+  /** RFC 6901 JSON pointer into the request body or query, e.g. `/email`. */
+  pointer: z.string(),
+  detail: z.string(),
+});
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    requestId: z.string().optional(),
+    errors: z.array(fieldErrorSchema).optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+export type Problem = z.infer<typeof problemSchema>;
+export type FieldError = z.infer<typeof fieldErrorSchema>;
+
+export const problemContentType = 'application/problem+json';
+
+/** Thrown on the client side when a call answered with a problem, so callers can branch on `type`. */
+export class ProblemError extends Error {
+  readonly problem: Problem;
+  constructor(problem: Problem) {
+    super(problem.detail ?? problem.title);
+    this.name = 'ProblemError';
+    this.problem = problem;
+  }
+}

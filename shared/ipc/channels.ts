@@ -1,0 +1,14 @@
+/**
+ * Every verb the desktop host offers the renderer. Kept free of imports so the sandboxed
+ * preload bundles nothing but this list; the schemas live in `contract.ts`.
+ */
+export const ipcChannels = [
+  'app.info',
+  'session.restore',
+  'session.signUp',
+  'session.signIn',
+  'session.refresh',
+  'session.signOut',
+] as const;
+
+export type IpcChannel = (typeof ipcChannels)[number];
