@@ -27,7 +27,9 @@ function openSqlite(file: string): Db {
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
   connection.pragma('synchronous = NORMAL');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  const kysely = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(connection) }),
+  });
   return {
     kysely,
     dialect: 'sqlite',
@@ -35,6 +37,29 @@ function openSqlite(file: string): Db {
       await sql`select 1`.execute(kysely);
     },
     close: () => kysely.destroy(),
+  };
+}
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every query afresh; better-sqlite3 statements are reusable, and preparing
+ * cost ~9% of CPU on an authenticated read. The connection is used by one query at a time
+ * (Kysely's SQLite driver holds a mutex), so a cached statement is never busy when reused.
+ */
+function withStatementCache(connection: SqliteDatabase.Database) {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => connection.close(),
+    prepare(source: string) {
+      let statement = cache.get(source);
+      if (!statement) {
+        statement = connection.prepare(source);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+        cache.set(source, statement);
+      }
+      return statement;
+    },
   };
 }
 
