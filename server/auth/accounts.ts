@@ -47,23 +47,7 @@ export class AccountService {
   async register(input: RegisterInput, meta: RequestMeta): Promise<AuthResult> {
     const existing = await this.findByEmail(input.email);
     if (existing) throw emailTaken();
-    const passwordHash = await hashPassword(input.password);
-    const now = new Date().toISOString();
-    const row = {
-      id: randomUUID(),
-      email: input.email,
-      password_hash: passwordHash,
-      name: input.name,
-      role: input.role,
-      headline: null,
-      bio: null,
-      country: null,
-      timezone: null,
-      hourly_rate_minor: null,
-      hourly_rate_currency: null,
-      created_at: now,
-      updated_at: now,
-    } satisfies UsersTable;
+    const row = await newUserRow(input);
     try {
       return await this.db.kysely.transaction().execute(async (trx) => {
         await trx.insertInto('users').values(row).execute();
@@ -210,6 +194,28 @@ export class AccountService {
     if (!user) throw problems.sessionRevoked();
     return user;
   }
+}
+
+/** The row of a new account; the password is hashed here and nowhere else. */
+export async function newUserRow(
+  input: Pick<RegisterInput, 'email' | 'password' | 'name'> & { role: UsersTable['role'] },
+): Promise<UsersTable> {
+  const now = new Date().toISOString();
+  return {
+    id: randomUUID(),
+    email: input.email,
+    password_hash: await hashPassword(input.password),
+    name: input.name,
+    role: input.role,
+    headline: null,
+    bio: null,
+    country: null,
+    timezone: null,
+    hourly_rate_minor: null,
+    hourly_rate_currency: null,
+    created_at: now,
+    updated_at: now,
+  };
 }
 
 function deviceName(given: string | undefined, meta: RequestMeta): string {
