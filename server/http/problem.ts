@@ -1,5 +1,4 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import type { z } from 'zod';
 import { requestIdOf } from './request-id.ts';
 import {
   problemContentType,
@@ -79,26 +78,6 @@ export const problems = {
       { headers: bearerChallenge('invalid_token') },
     ),
 };
-
-/** zod issues → RFC 6901 pointers, so a client can put each message next to its field. */
-export function fieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.flatMap((issue) =>
-    // A field the schema does not allow is reported at that field, not at its parent.
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({
-          pointer: jsonPointer([...issue.path, key]),
-          detail: 'is not a field that can be set here',
-        }))
-      : [{ pointer: jsonPointer(issue.path), detail: issue.message }],
-  );
-}
-
-/** RFC 6901: `''` is the whole document, `/a/0` its field `a`'s first item. */
-function jsonPointer(path: readonly PropertyKey[]): string {
-  return path
-    .map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`)
-    .join('');
-}
 
 export function sendProblem(res: Response, problem: Problem, headers: Record<string, string> = {}) {
   res.status(problem.status).set(headers).type(problemContentType).send(JSON.stringify(problem));

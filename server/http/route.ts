@@ -2,7 +2,8 @@ import type { Request, RequestHandler, Response, Router } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { problemTypes } from '../../shared/api/problem.ts';
-import { HttpProblem, fieldErrors, problems } from './problem.ts';
+import { fieldErrors } from '../../shared/api/field-errors.ts';
+import { HttpProblem, problems } from './problem.ts';
 import { requestIdOf } from './request-id.ts';
 
 /** Who is calling, established from the bearer token and its live session. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { registerInputSchema } from '../../shared/accounts/auth.ts';
 import { updateProfileInputSchema } from '../../shared/accounts/user.ts';
-import { fieldErrors } from '../../server/http/problem.ts';
+import { fieldErrors } from '../../shared/api/field-errors.ts';
 
 describe('validation errors as JSON pointers', () => {
   it('points at nested fields and escapes RFC 6901 characters', () => {

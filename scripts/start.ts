@@ -1,0 +1,116 @@
+/**
+ * `npm start`: the sync server on its embedded default, then the desktop app against it.
+ * Without an Electron binary (it downloads from GitHub, which some networks block) the
+ * built UI is served to a browser instead, with the same main-process services behind it.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startBrowserHost } from '../src-main/browser-host/host.ts';
+import { loadDesktopConfig } from '../src-main/config.ts';
+import { consoleLog } from '../src-main/log.ts';
+import { createMainServices } from '../src-main/services.ts';
+import { ConfigError, loadConfig } from '../server/config.ts';
+import { createLogger, startServer, type RunningServer } from '../server/server.ts';
+
+const root = join(import.meta.dirname, '..');
+const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+const hostPort = Number(process.env.MEGILANCE_HOST_PORT ?? 5180);
+
+function build() {
+  console.log('Building the app…');
+  const result = spawnSync(bin('electron-vite'), ['build', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) {
+    console.error('The build failed; see above.');
+    process.exit(1);
+  }
+}
+
+/**
+ * The Electron binary's path, or null when it was never downloaded. Read from the package's
+ * own path.txt: requiring `electron` would start a download as a side effect.
+ */
+function electronBinary(): string | null {
+  const packageDir = join(root, 'node_modules', 'electron');
+  const pathFile = join(packageDir, 'path.txt');
+  if (!existsSync(pathFile)) return null;
+  const executable = join(
+    process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(packageDir, 'dist'),
+    readFileSync(pathFile, 'utf8'),
+  );
+  return existsSync(executable) ? executable : null;
+}
+
+function tryInstallElectron(): string | null {
+  if (process.env.CI || process.env.MEGILANCE_NO_ELECTRON_DOWNLOAD) return null;
+  console.log('Fetching the Electron binary (npm run install-electron)…');
+  spawnSync(process.execPath, [join(root, 'node_modules/electron/install.js')], {
+    cwd: root,
+    stdio: 'ignore',
+    timeout: 120_000,
+  });
+  return electronBinary();
+}
+
+async function startSyncServer(): Promise<RunningServer> {
+  const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
+  // The browser host is one of the app's origins: let the API answer it.
+  for (const host of ['127.0.0.1', 'localhost']) {
+    const origin = `http://${host}:${hostPort}`;
+    if (!config.appOrigins.includes(origin)) config.appOrigins.push(origin);
+  }
+  const server = await startServer(config, createLogger(config));
+  const where = config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL';
+  console.log(`Sync server: ${server.url} (database: ${where})`);
+  return server;
+}
+
+async function main() {
+  build();
+  const server = await startSyncServer();
+  const env = { ...process.env, MEGILANCE_SERVER_URL: server.url };
+  const stopServer = () => server.close().then(() => process.exit(0));
+
+  const electron = electronBinary() ?? tryInstallElectron();
+  if (electron) {
+    const app = spawn(electron, [root], { stdio: 'inherit', env });
+    app.on('exit', () => void stopServer());
+    for (const signal of ['SIGINT', 'SIGTERM'] as const)
+      process.once(signal, () => app.kill(signal));
+    return;
+  }
+
+  const config = loadDesktopConfig(env);
+  const { handlers, keychain } = await createMainServices({
+    config,
+    host: 'browser',
+    log: consoleLog,
+  });
+  const host = await startBrowserHost({
+    rendererDir: join(root, 'out/renderer'),
+    port: hostPort,
+    handlers,
+    serverUrl: server.url,
+    log: consoleLog,
+  });
+  console.log(
+    `No Electron binary here, so the app is served for a browser instead: open ${host.url}/` +
+      (keychain.kind === 'memory'
+        ? ' (no OS keychain reachable: sign-ins last until this stops)'
+        : ''),
+  );
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void host.close().then(stopServer));
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(
+    'MegiLance could not start:',
+    error instanceof ConfigError || error instanceof Error ? error.message : error,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,65 @@
+/**
+ * Electron main process: thin glue over the plain-Node services in this folder. Security
+ * follows the Electron checklist deny-by-default from the first window (see security.ts,
+ * window.ts, app-protocol.ts, ipc/register.ts).
+ */
+import { app, BrowserWindow, dialog, session } from 'electron';
+import { join } from 'node:path';
+import { registerAppScheme, serveAppProtocol } from './app-protocol.ts';
+import { loadDesktopConfig } from './config.ts';
+import { registerIpcHandlers } from './ipc/register.ts';
+import { consoleLog } from './log.ts';
+import { hardenSession, hardenWebContents } from './security.ts';
+import { createMainServices } from './services.ts';
+import { createMainWindow } from './window.ts';
+
+const log = consoleLog;
+const preloadPath = join(import.meta.dirname, '../preload/index.cjs');
+const rendererDir = join(import.meta.dirname, '../renderer');
+
+// Both must happen before `ready`. Checklist #4: every renderer sandboxed, not just ours.
+app.enableSandbox();
+registerAppScheme();
+
+// A second copy would fight over the time tracker and the keychain entry: hand over and leave.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  start().catch((error: unknown) => {
+    log.error('MegiLance could not start', error);
+    dialog.showErrorBox(
+      'MegiLance could not start',
+      error instanceof Error ? error.message : String(error),
+    );
+    app.exit(1);
+  });
+}
+
+async function start(): Promise<void> {
+  const config = loadDesktopConfig();
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, log));
+  app.on('session-created', (created) => hardenSession(created, log));
+  app.on('window-all-closed', () => {
+    // macOS apps stay active without windows until the user quits explicitly.
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  await app.whenReady();
+  hardenSession(session.defaultSession, log);
+  serveAppProtocol({ rendererDir, serverUrl: config.serverUrl });
+  const services = await createMainServices({ config, host: 'electron', log });
+  registerIpcHandlers(services.handlers, log);
+  log.info(`server ${config.serverUrl}, keychain ${services.keychain.kind}`);
+
+  let mainWindow = createMainWindow({ preloadPath, log });
+  app.on('second-instance', () => {
+    if (mainWindow.isDestroyed()) mainWindow = createMainWindow({ preloadPath, log });
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) {
+      mainWindow = createMainWindow({ preloadPath, log });
+    }
+  });
+}
