@@ -4,7 +4,7 @@
  * built UI is served to a browser instead, with the same main-process services behind it.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBrowserHost } from '../src-main/browser-host/host.ts';
 import { loadDesktopConfig } from '../src-main/config.ts';
@@ -17,7 +17,34 @@ const root = join(import.meta.dirname, '..');
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 const hostPort = Number(process.env.MEGILANCE_HOST_PORT ?? 5180);
 
+const buildInputs = [
+  'src-main',
+  'src-renderer',
+  'shared',
+  'electron.vite.config.ts',
+  'package.json',
+];
+const buildOutputs = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
+
+function newestMtime(path: string): number {
+  const stats = statSync(path);
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  return readdirSync(path).reduce(
+    (newest, entry) => Math.max(newest, newestMtime(join(path, entry))),
+    0,
+  );
+}
+
+/** Built output that is older than any source is rebuilt; otherwise start at once. */
+function buildIsCurrent(): boolean {
+  const outputs = buildOutputs.map((file) => join(root, file));
+  if (!outputs.every((file) => existsSync(file))) return false;
+  const oldestOutput = Math.min(...outputs.map((file) => statSync(file).mtimeMs));
+  return buildInputs.every((input) => newestMtime(join(root, input)) <= oldestOutput);
+}
+
 function build() {
+  if (buildIsCurrent()) return;
   console.log('Building the app…');
   const result = spawnSync(bin('electron-vite'), ['build', '--logLevel', 'warn'], {
     cwd: root,
