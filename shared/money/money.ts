@@ -49,6 +49,17 @@ export function parseMajorAmount(text: string, currency: string): number {
   return Number(minor);
 }
 
+/**
+ * Minor units back to the text a person would type ("8500" USD → "85.00"), with string
+ * arithmetic only, so it is the exact inverse of `parseMajorAmount`.
+ */
+export function formatMajorAmount(amountMinor: number, currency: string): string {
+  const digits = minorUnitDigits(currency);
+  const text = String(amountMinor).padStart(digits + 1, '0');
+  if (digits === 0) return text;
+  return `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+}
+
 export function formatMoney(money: Money, locale = 'en'): string {
   const digits = minorUnitDigits(money.currency);
   // Formatting is the only place a minor amount becomes a fraction, and it is display-only.

@@ -42,14 +42,13 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { problemContentType, problemTypes, type Problem } from '../../shared/api/problem.ts';
+import { bridgeHeader, bridgePathPrefix } from '../../shared/ipc/bridge.ts';
 import { ipcChannels, type IpcChannel } from '../../shared/ipc/channels.ts';
 import { rendererSecurityHeaders } from '../content-security-policy.ts';
 import type { IpcHandlers } from '../ipc/handlers.ts';
 import { silentLog, type Log } from '../log.ts';
 import { resolveStaticFile } from '../static/static-files.ts';
 
-export const bridgePathPrefix = '/__megilance/ipc/';
-export const bridgeHeader = 'x-megilance-bridge';
 const maxBodyBytes = 1024 * 1024;
 
 export interface BrowserHostOptions {

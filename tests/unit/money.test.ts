@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  formatMajorAmount,
   formatMoney,
   minorUnitDigits,
   moneySchema,
@@ -44,5 +45,18 @@ describe('money in minor units', () => {
     ]) {
       expect(moneySchema.safeParse(bad).success).toBe(false);
     }
+  });
+});
+
+describe('formatMajorAmount', () => {
+  it.each([
+    [8550, 'EUR', '85.50'],
+    [5, 'USD', '0.05'],
+    [0, 'USD', '0.00'],
+    [1200, 'JPY', '1200'],
+    [1234567, 'KWD', '1234.567'],
+  ])('%i minor %s is %s, and parses back exactly', (minor, currency, text) => {
+    expect(formatMajorAmount(minor, currency)).toBe(text);
+    expect(parseMajorAmount(text, currency)).toBe(minor);
   });
 });

@@ -1,0 +1,167 @@
+import {
+  Alert,
+  Anchor,
+  Button,
+  Group,
+  Paper,
+  Select,
+  SimpleGrid,
+  Stack,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { notifications } from '@mantine/notifications';
+import { IconAlertCircle } from '@tabler/icons-react';
+import { useMemo, useState } from 'react';
+import type { User } from '../../../shared/accounts/user.ts';
+import { applyProblemToForm } from '../../ui/forms.ts';
+import { knownCountries } from '../../ui/format.ts';
+import { currencyOptions } from '../../ui/money.ts';
+import { updateProfile } from '../session/account-api.ts';
+import { useSessionStore } from '../session/session-store.ts';
+import {
+  parseRate,
+  profileFieldFor,
+  profileInputOf,
+  profileValuesOf,
+  validateProfile,
+  type ProfileValues,
+} from './profile-form.ts';
+
+export function ProfileTab() {
+  const user = useSessionStore((state) => state.user);
+  if (!user) return null;
+  // A new `updatedAt` (saved here or refreshed from the server) starts the form from that profile.
+  return <ProfileForm key={user.updatedAt} user={user} />;
+}
+
+const deviceTimezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+function ProfileForm({ user }: { user: User }) {
+  const [formError, setFormError] = useState<string | null>(null);
+  const countries = useMemo(() => knownCountries(), []);
+  const currencies = useMemo(() => currencyOptions(), []);
+  const timezones = useMemo(() => Intl.supportedValuesOf('timeZone'), []);
+  const form = useForm<ProfileValues>({
+    initialValues: profileValuesOf(user),
+    validate: validateProfile,
+  });
+
+  const submit = form.onSubmit(async (values) => {
+    setFormError(null);
+    const rate = parseRate(values);
+    if (!rate.ok) return;
+    try {
+      await updateProfile(profileInputOf(values, rate.rate));
+      notifications.show({
+        color: 'teal',
+        title: 'Profile saved',
+        message: 'Your profile is up to date.',
+      });
+    } catch (error) {
+      setFormError(applyProblemToForm(error, form.setFieldError, profileFieldFor));
+    }
+  });
+
+  return (
+    <Paper withBorder radius="md" p="lg" maw={760}>
+      <form onSubmit={submit} noValidate aria-label="Profile">
+        <Stack gap="md">
+          {formError && (
+            <Alert
+              color="red"
+              icon={<IconAlertCircle />}
+              role="alert"
+              title="Could not save the profile"
+            >
+              {formError}
+            </Alert>
+          )}
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <TextInput label="Name" autoComplete="name" required {...form.getInputProps('name')} />
+            <TextInput
+              label="Headline"
+              placeholder="Senior React developer for fintech teams"
+              maxLength={140}
+              {...form.getInputProps('headline')}
+            />
+          </SimpleGrid>
+          <Textarea
+            label="About you"
+            description="What you do, for whom, and how you like to work."
+            autosize
+            minRows={3}
+            maxRows={10}
+            maxLength={5000}
+            {...form.getInputProps('bio')}
+          />
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <Select
+              label="Country"
+              description="Where you work from."
+              placeholder="Choose a country"
+              data={countries}
+              searchable
+              clearable
+              nothingFoundMessage="No country by that name"
+              {...form.getInputProps('country')}
+            />
+            <Select
+              label="Time zone"
+              placeholder="Choose a time zone"
+              data={timezones}
+              searchable
+              clearable
+              limit={50}
+              nothingFoundMessage="No time zone by that name"
+              description={
+                form.values.timezone === deviceTimezone ? (
+                  'The same as this device.'
+                ) : (
+                  <>
+                    This device uses {deviceTimezone}.{' '}
+                    <Anchor
+                      component="button"
+                      type="button"
+                      inherit
+                      onClick={() => form.setFieldValue('timezone', deviceTimezone)}
+                    >
+                      Use it
+                    </Anchor>
+                  </>
+                )
+              }
+              {...form.getInputProps('timezone')}
+            />
+          </SimpleGrid>
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <TextInput
+              label="Hourly rate"
+              description="Per hour, before fees. Leave empty to hide it."
+              inputMode="decimal"
+              placeholder="85.00"
+              {...form.getInputProps('rateAmount')}
+            />
+            <Select
+              label="Currency"
+              description="The currency you bill in."
+              data={currencies}
+              searchable
+              allowDeselect={false}
+              {...form.getInputProps('rateCurrency')}
+            />
+          </SimpleGrid>
+          <Group justify="flex-end" mt="xs">
+            <Button variant="default" onClick={form.reset} disabled={!form.isDirty()}>
+              Discard changes
+            </Button>
+            <Button type="submit" loading={form.submitting} disabled={!form.isDirty()}>
+              Save profile
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Paper>
+  );
+}

@@ -1,0 +1,54 @@
+import { Stack, Tabs, Text, Title } from '@mantine/core';
+import { IconDevices, IconLock, IconUser } from '@tabler/icons-react';
+import { useNavigate } from '@tanstack/react-router';
+import { PasswordTab } from './PasswordTab.tsx';
+import { ProfileTab } from './ProfileTab.tsx';
+import { SessionsTab } from './SessionsTab.tsx';
+import { isSettingsTab, type SettingsTab } from './settings-tabs.ts';
+
+/** Account settings; each tab has its own address (`/settings/sessions`) so it can be linked. */
+export function SettingsPage({ tab }: { tab: SettingsTab }) {
+  const navigate = useNavigate();
+  return (
+    <Stack gap="lg" maw={960}>
+      <div>
+        <Title order={1} fz={30}>
+          Settings
+        </Title>
+        <Text c="dimmed">
+          Your profile, your password and the devices signed in to your account.
+        </Text>
+      </div>
+      <Tabs
+        value={tab}
+        onChange={(next) => {
+          if (next && isSettingsTab(next)) {
+            void navigate({ to: '/settings/$tab', params: { tab: next } });
+          }
+        }}
+        keepMounted={false}
+      >
+        <Tabs.List mb="lg">
+          <Tabs.Tab value="profile" leftSection={<IconUser size={16} />}>
+            Profile
+          </Tabs.Tab>
+          <Tabs.Tab value="password" leftSection={<IconLock size={16} />}>
+            Password
+          </Tabs.Tab>
+          <Tabs.Tab value="sessions" leftSection={<IconDevices size={16} />}>
+            Sessions
+          </Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="profile">
+          <ProfileTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="password">
+          <PasswordTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="sessions">
+          <SessionsTab />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}

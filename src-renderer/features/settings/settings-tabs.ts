@@ -1,0 +1,6 @@
+export const settingsTabs = ['profile', 'password', 'sessions'] as const;
+export type SettingsTab = (typeof settingsTabs)[number];
+
+export function isSettingsTab(value: string): value is SettingsTab {
+  return (settingsTabs as readonly string[]).includes(value);
+}
