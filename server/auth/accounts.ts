@@ -162,10 +162,10 @@ export class AccountService {
         .set({ password_hash: passwordHash, updated_at: new Date().toISOString() })
         .where('id', '=', auth.userId)
         .execute();
-      const revoked = await this.sessions.revokeAllExcept(
+      const revoked = await this.sessions.endSessions(
         trx,
         auth.userId,
-        auth.sessionId,
+        { except: auth.sessionId },
         'password_changed',
       );
       await recordAudit(trx, meta, {

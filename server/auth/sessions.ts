@@ -87,7 +87,7 @@ export class SessionService {
         .executeTakeFirst();
       if (spent.numUpdatedRows === 0n) {
         if (row.revokedAt === null) {
-          await this.revokeWith(trx, row.sessionId, 'refresh_token_reused', now);
+          await this.endSessions(trx, row.userId, { only: row.sessionId }, 'refresh_token_reused');
           await recordAudit(trx, meta, {
             action: 'session.refresh_token_reused',
             userId: row.userId,
@@ -185,7 +185,12 @@ export class SessionService {
 
   async revoke(auth: AuthContext, sessionId: string, meta: RequestMeta): Promise<void> {
     await this.db.kysely.transaction().execute(async (trx) => {
-      const revoked = await this.revokeWhere(trx, auth.userId, [sessionId], 'revoked_by_user');
+      const revoked = await this.endSessions(
+        trx,
+        auth.userId,
+        { only: sessionId },
+        'revoked_by_user',
+      );
       // Another user's session answers exactly like a missing one: ids reveal nothing.
       if (revoked === 0) throw problems.notFound('There is no active session with that id.');
       await recordAudit(trx, meta, {
@@ -198,10 +203,10 @@ export class SessionService {
 
   async revokeOthers(auth: AuthContext, meta: RequestMeta): Promise<number> {
     return this.db.kysely.transaction().execute(async (trx) => {
-      const revoked = await this.revokeAllExcept(
+      const revoked = await this.endSessions(
         trx,
         auth.userId,
-        auth.sessionId,
+        { except: auth.sessionId },
         'revoked_by_user',
       );
       await recordAudit(trx, meta, {
@@ -225,7 +230,7 @@ export class SessionService {
         .where('s.revoked_at', 'is', null)
         .executeTakeFirst();
       if (!row) return;
-      await this.revokeWith(trx, row.sessionId, 'signed_out', new Date());
+      await this.endSessions(trx, row.userId, { only: row.sessionId }, 'signed_out');
       await recordAudit(trx, meta, {
         action: 'session.signed_out',
         userId: row.userId,
@@ -234,10 +239,14 @@ export class SessionService {
     });
   }
 
-  async revokeAllExcept(
+  /**
+   * Ends the live sessions of one user that match: one session, or all but one (`except`).
+   * Returns how many it ended.
+   */
+  async endSessions(
     trx: Kysely<Database>,
     userId: string,
-    keepSessionId: string | null,
+    which: { only: string } | { except: string | null },
     reason: string,
   ): Promise<number> {
     let query = trx
@@ -245,34 +254,10 @@ export class SessionService {
       .set({ revoked_at: new Date().toISOString(), revoked_reason: reason })
       .where('user_id', '=', userId)
       .where('revoked_at', 'is', null);
-    if (keepSessionId) query = query.where('id', '!=', keepSessionId);
+    if ('only' in which) query = query.where('id', '=', which.only);
+    else if (which.except) query = query.where('id', '!=', which.except);
     const result = await query.executeTakeFirst();
     return Number(result.numUpdatedRows);
-  }
-
-  private async revokeWhere(
-    trx: Kysely<Database>,
-    userId: string,
-    sessionIds: string[],
-    reason: string,
-  ): Promise<number> {
-    const result = await trx
-      .updateTable('sessions')
-      .set({ revoked_at: new Date().toISOString(), revoked_reason: reason })
-      .where('user_id', '=', userId)
-      .where('id', 'in', sessionIds)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
-  }
-
-  private async revokeWith(trx: Kysely<Database>, sessionId: string, reason: string, at: Date) {
-    await trx
-      .updateTable('sessions')
-      .set({ revoked_at: at.toISOString(), revoked_reason: reason })
-      .where('id', '=', sessionId)
-      .where('revoked_at', 'is', null)
-      .execute();
   }
 
   private async issueRefreshToken(trx: Kysely<Database>, sessionId: string, now: Date) {

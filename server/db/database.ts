@@ -30,9 +30,13 @@ function openSqlite(file: string): Db {
   const kysely = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(connection) }),
   });
+  return assemble(kysely, 'sqlite');
+}
+
+function assemble(kysely: Kysely<Database>, dialect: DialectName): Db {
   return {
     kysely,
-    dialect: 'sqlite',
+    dialect,
     ping: async () => {
       await sql`select 1`.execute(kysely);
     },
@@ -100,12 +104,5 @@ async function openPostgres(database: { url: string; schema: string }): Promise<
     max: 10,
   });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return {
-    kysely,
-    dialect: 'postgres',
-    ping: async () => {
-      await sql`select 1`.execute(kysely);
-    },
-    close: () => kysely.destroy(),
-  };
+  return assemble(kysely, 'postgres');
 }

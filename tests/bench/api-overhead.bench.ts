@@ -6,25 +6,16 @@
  */
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuthResult } from '../../shared/accounts/auth.ts';
+import { freePort } from '../support/ports.ts';
 import { dropSchema, testPostgresUrl } from '../support/test-server.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = 10;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 async function waitForHealth(url: string) {
   for (let attempt = 0; attempt < 100; attempt += 1) {
