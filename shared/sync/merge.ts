@@ -1,0 +1,114 @@
+import { stringify } from 'safe-stable-stringify';
+import type { DocumentOf, Receipt, WireDocument } from './documents.ts';
+import type { SyncCollection } from './protocol.ts';
+
+/**
+ * Conflict resolution: one deterministic handler per collection, used by every device (as
+ * RxDB's conflict handler) and by the tests that prove convergence.
+ *
+ * RxDB's default keeps the master and drops the device's edit. Ours is a field-level
+ * three-way merge: a field only the device changed (against the master it last saw) is kept,
+ * a field only the master changed is kept, and a field both changed is settled by the
+ * collection's rule for it, else by the later edit. A deletion on either side wins, so a
+ * deleted document disappears everywhere.
+ */
+export interface MergeInput<D> {
+  assumedMasterState?: D | undefined;
+  realMasterState: D;
+  newDocumentState: D;
+}
+
+type Mergeable = { updatedAt: string; _deleted: boolean };
+type FieldRule<D> = (master: D, fork: D) => unknown;
+
+/** Canonical JSON: the same document always prints the same, whatever its key order. */
+export const canonical = (value: unknown): string => stringify(value) ?? 'undefined';
+export const sameDocument = (a: unknown, b: unknown): boolean => canonical(a) === canonical(b);
+
+/** The later edit, with ties broken by content so both sides pick the same winner. */
+function later<D extends Mergeable>(master: D, fork: D): D {
+  if (master.updatedAt !== fork.updatedAt) return master.updatedAt > fork.updatedAt ? master : fork;
+  return canonical(master) >= canonical(fork) ? master : fork;
+}
+
+export function threeWayMerge<D extends Mergeable>(
+  rules: Partial<Record<keyof D, FieldRule<D>>> = {},
+) {
+  return ({
+    assumedMasterState: base,
+    realMasterState: master,
+    newDocumentState: fork,
+  }: MergeInput<D>): D => {
+    if (master._deleted) return master;
+    const updatedAt = master.updatedAt > fork.updatedAt ? master.updatedAt : fork.updatedAt;
+    if (fork._deleted) return { ...master, _deleted: true, updatedAt };
+
+    const result: Record<string, unknown> = { ...master };
+    const keys = new Set([...Object.keys(master), ...Object.keys(fork)]) as Set<keyof D & string>;
+    for (const key of keys) {
+      if (key === '_deleted' || key === 'updatedAt') continue;
+      const forkChanged = !base || !sameDocument(fork[key], base[key]);
+      const masterChanged = !base || !sameDocument(master[key], base[key]);
+      if (!forkChanged) continue;
+      if (!masterChanged || sameDocument(master[key], fork[key])) {
+        result[key] = fork[key];
+        continue;
+      }
+      const rule = rules[key];
+      result[key] = rule ? rule(master, fork) : later(master, fork)[key];
+    }
+    return { ...result, updatedAt } as D;
+  };
+}
+
+const earliest = (a: string | null, b: string | null) =>
+  a === null ? b : b === null ? a : a < b ? a : b;
+const latest = (a: string | null, b: string | null) =>
+  a === null ? b : b === null ? a : a > b ? a : b;
+
+/** Receipts only move forward: per recipient, the first time it was delivered and read. */
+function mergeReceipts(
+  a: Record<string, Receipt>,
+  b: Record<string, Receipt>,
+): Record<string, Receipt> {
+  const merged: Record<string, Receipt> = {};
+  for (const userId of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+    const x = a[userId] ?? { deliveredAt: null, readAt: null };
+    const y = b[userId] ?? { deliveredAt: null, readAt: null };
+    merged[userId] = {
+      deliveredAt: earliest(x.deliveredAt, y.deliveredAt),
+      readAt: earliest(x.readAt, y.readAt),
+    };
+  }
+  return merged;
+}
+
+type Wire<C extends SyncCollection> = WireDocument<C>;
+
+/** The text of a message goes with its edit time: the later edit wins both. */
+const laterEdit = (master: Wire<'messages'>, fork: Wire<'messages'>) =>
+  (master.editedAt ?? '') === (fork.editedAt ?? '')
+    ? later(master, fork)
+    : (master.editedAt ?? '') > (fork.editedAt ?? '')
+      ? master
+      : fork;
+
+export const mergers: { [C in SyncCollection]: (input: MergeInput<Wire<C>>) => Wire<C> } = {
+  settings: threeWayMerge<Wire<'settings'>>(),
+  // Who is in a conversation is fixed at creation; the server refuses changes to it.
+  conversations: threeWayMerge<Wire<'conversations'>>({
+    participants: (master) => master.participants,
+  }),
+  messages: threeWayMerge<Wire<'messages'>>({
+    body: (m, f) => laterEdit(m, f).body,
+    attachments: (m, f) => laterEdit(m, f).attachments,
+    editedAt: (m, f) => latest(m.editedAt, f.editedAt),
+    receipts: (m, f) => mergeReceipts(m.receipts, f.receipts),
+  }),
+  // Read once, read for good.
+  notifications: threeWayMerge<Wire<'notifications'>>({
+    readAt: (m, f) => earliest(m.readAt, f.readAt),
+  }),
+};
+
+export type { DocumentOf };

@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import type { WireDocument } from '../../shared/sync/documents.ts';
+import { mergers } from '../../shared/sync/merge.ts';
+
+const alice = '00000000-0000-4000-8000-00000000000a';
+const bob = '00000000-0000-4000-8000-00000000000b';
+
+function message(overrides: Partial<WireDocument<'messages'>> = {}): WireDocument<'messages'> {
+  return {
+    id: '00000000-0000-4000-8000-000000000001',
+    conversationId: '00000000-0000-4000-8000-000000000002',
+    senderId: alice,
+    body: 'Draft is ready',
+    attachments: [],
+    sentAt: '2026-11-21T10:00:00.000Z',
+    editedAt: null,
+    receipts: {},
+    updatedAt: '2026-11-21T10:00:00.000Z',
+    _deleted: false,
+    ...overrides,
+  };
+}
+
+describe('message merge', () => {
+  const base = message();
+
+  it('keeps both sides when they changed different fields', () => {
+    const fork = message({
+      body: 'Draft is ready (v2)',
+      editedAt: '2026-11-21T10:05:00.000Z',
+      updatedAt: '2026-11-21T10:05:00.000Z',
+    });
+    const master = message({
+      receipts: { [bob]: { deliveredAt: '2026-11-21T10:01:00.000Z', readAt: null } },
+      updatedAt: '2026-11-21T10:01:00.000Z',
+    });
+    const merged = mergers.messages({
+      assumedMasterState: base,
+      realMasterState: master,
+      newDocumentState: fork,
+    });
+    expect(merged.body).toBe('Draft is ready (v2)');
+    expect(merged.receipts[bob]?.deliveredAt).toBe('2026-11-21T10:01:00.000Z');
+    expect(merged.updatedAt).toBe('2026-11-21T10:05:00.000Z');
+  });
+
+  it('merges receipts per recipient and never moves them back', () => {
+    const master = message({
+      receipts: { [bob]: { deliveredAt: '2026-11-21T10:01:00.000Z', readAt: null } },
+    });
+    const fork = message({
+      receipts: {
+        [bob]: { deliveredAt: '2026-11-21T10:02:00.000Z', readAt: '2026-11-21T10:03:00.000Z' },
+        [alice]: { deliveredAt: '2026-11-21T10:04:00.000Z', readAt: null },
+      },
+    });
+    const merged = mergers.messages({
+      assumedMasterState: base,
+      realMasterState: master,
+      newDocumentState: fork,
+    });
+    expect(merged.receipts).toEqual({
+      [alice]: { deliveredAt: '2026-11-21T10:04:00.000Z', readAt: null },
+      [bob]: { deliveredAt: '2026-11-21T10:01:00.000Z', readAt: '2026-11-21T10:03:00.000Z' },
+    });
+  });
+
+  it('lets the later edit win the text, whichever side it is on', () => {
+    const early = message({
+      body: 'early edit',
+      editedAt: '2026-11-21T11:00:00.000Z',
+      updatedAt: '2026-11-21T11:00:00.000Z',
+    });
+    const late = message({
+      body: 'late edit',
+      editedAt: '2026-11-21T12:00:00.000Z',
+      updatedAt: '2026-11-21T12:00:00.000Z',
+    });
+    for (const [master, fork] of [
+      [early, late],
+      [late, early],
+    ] as const) {
+      const merged = mergers.messages({
+        assumedMasterState: base,
+        realMasterState: master,
+        newDocumentState: fork,
+      });
+      expect(merged).toMatchObject({ body: 'late edit', editedAt: '2026-11-21T12:00:00.000Z' });
+    }
+  });
+
+  it('lets a deletion win on either side', () => {
+    const edited = message({ body: 'edited', editedAt: '2026-11-21T12:00:00.000Z' });
+    const deleted = message({ _deleted: true });
+    expect(
+      mergers.messages({
+        assumedMasterState: base,
+        realMasterState: deleted,
+        newDocumentState: edited,
+      })._deleted,
+    ).toBe(true);
+    expect(
+      mergers.messages({
+        assumedMasterState: base,
+        realMasterState: edited,
+        newDocumentState: deleted,
+      })._deleted,
+    ).toBe(true);
+  });
+});
+
+describe('settings and notifications merge', () => {
+  it('settles two offline-created settings documents field by field, the later edit winning', () => {
+    const common = {
+      id: alice,
+      locale: 'en-GB',
+      weekStartsOn: 1,
+      desktopNotifications: true,
+      notificationSound: true,
+      _deleted: false,
+    };
+    const laptop = { ...common, theme: 'dark' as const, updatedAt: '2026-11-21T09:00:00.000Z' };
+    const desktop = {
+      ...common,
+      theme: 'light' as const,
+      weekStartsOn: 0,
+      updatedAt: '2026-11-21T09:30:00.000Z',
+    };
+    const one = mergers.settings({ realMasterState: laptop, newDocumentState: desktop });
+    const other = mergers.settings({ realMasterState: desktop, newDocumentState: laptop });
+    expect(one).toEqual(other);
+    expect(one).toMatchObject({
+      theme: 'light',
+      weekStartsOn: 0,
+      updatedAt: '2026-11-21T09:30:00.000Z',
+    });
+  });
+
+  it('keeps a notification read once it was read anywhere', () => {
+    const unread: WireDocument<'notifications'> = {
+      id: '00000000-0000-4000-8000-000000000003',
+      userId: alice,
+      kind: 'message',
+      title: 'New message',
+      body: 'Bob: hi',
+      link: null,
+      createdAt: '2026-11-21T10:00:00.000Z',
+      readAt: null,
+      updatedAt: '2026-11-21T10:00:00.000Z',
+      _deleted: false,
+    };
+    const readHere = {
+      ...unread,
+      readAt: '2026-11-21T10:10:00.000Z',
+      updatedAt: '2026-11-21T10:10:00.000Z',
+    };
+    const readThere = {
+      ...unread,
+      readAt: '2026-11-21T10:05:00.000Z',
+      updatedAt: '2026-11-21T10:05:00.000Z',
+    };
+    expect(
+      mergers.notifications({
+        assumedMasterState: unread,
+        realMasterState: readThere,
+        newDocumentState: readHere,
+      }).readAt,
+    ).toBe('2026-11-21T10:05:00.000Z');
+  });
+});
