@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
@@ -11,7 +12,13 @@ import { createAccessTokens } from './auth/tokens.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { blobRouter, blobOpenApiPaths } from './blobs/routes.ts';
+import { fileBlobStore } from './blobs/blob-store.ts';
 import { healthRoutes } from './health/routes.ts';
+import { attachLiveServer, type LiveServer } from './live/live-server.ts';
+import { syncRoutes } from './sync/routes.ts';
+import { SyncService } from './sync/sync-service.ts';
+import { userRoutes } from './users/routes.ts';
 import { createApp } from './http/app.ts';
 import { buildOpenApiDocument } from './http/openapi.ts';
 
@@ -45,16 +52,33 @@ export async function startServer(
     );
     const sessions = new SessionService(db, tokens, config.refreshTokenTtlDays);
     const accounts = new AccountService(db, sessions);
-    const routes = [...healthRoutes(db, serverVersion), ...accountRoutes(accounts, sessions)];
+    // Live notifications go out after each commit; the socket server exists once HTTP does.
+    const announcer: { live?: LiveServer } = {};
+    const sync = new SyncService(db, (changes) => announcer.live?.announce(changes));
+    const blobs = fileBlobStore(join(config.dataDir, 'blobs'));
+    const routes = [
+      ...healthRoutes(db, serverVersion),
+      ...accountRoutes(accounts, sessions),
+      ...userRoutes(db),
+      ...syncRoutes(sync),
+    ];
 
     const app = createApp({
       routes,
-      openApiDocument: buildOpenApiDocument(routes, serverVersion),
+      routers: (authenticate) => [blobRouter(db, blobs, authenticate)],
+      openApiDocument: buildOpenApiDocument(routes, serverVersion, blobOpenApiPaths),
       authenticateBearer: (token) => sessions.authenticate(token),
       appOrigins: config.appOrigins,
       logger,
     });
     const http = createServer(app);
+    const live = attachLiveServer(http, {
+      db,
+      logger,
+      appOrigins: config.appOrigins,
+      authenticate: (token) => sessions.authenticate(token),
+    });
+    announcer.live = live;
     http.listen(config.port, config.host);
     await once(http, 'listening');
     const { port } = http.address() as AddressInfo;
@@ -66,7 +90,10 @@ export async function startServer(
       port,
       db,
       logger,
-      close: () => shutdown(http, db, config.shutdownGraceMs, logger),
+      close: async () => {
+        live.close();
+        await shutdown(http, db, config.shutdownGraceMs, logger);
+      },
     };
   } catch (error) {
     await db.close();

@@ -33,11 +33,11 @@ export function createAccessTokens(secret: string, ttlSeconds: number): AccessTo
           audience,
           algorithms: ['HS256'],
         });
-        const { sub, sid, role } = payload;
+        const { sub, sid, role, exp } = payload;
         if (typeof sub !== 'string' || typeof sid !== 'string' || !isRole(role)) {
           throw problems.tokenInvalid('The token lacks the claims of an access token.');
         }
-        return { userId: sub, sessionId: sid, role };
+        return { userId: sub, sessionId: sid, role, ...(exp ? { expiresAt: exp } : {}) };
       } catch (error) {
         if (error instanceof errors.JWTExpired) throw problems.tokenExpired();
         if (error instanceof errors.JOSEError) throw problems.tokenInvalid();

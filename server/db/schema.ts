@@ -62,10 +62,98 @@ export interface ServerSecretsTable {
   created_at: string;
 }
 
+/** 0 or 1: flags are integers on both dialects. */
+export type Flag = number;
+
+interface SyncedRow {
+  id: string;
+  seq: number;
+  deleted: Flag;
+  updated_at: string;
+}
+
+export interface SyncCountersTable {
+  collection: string;
+  seq: number;
+}
+
+export interface UserSettingsTable extends SyncedRow {
+  theme: string;
+  locale: string;
+  week_starts_on: number;
+  desktop_notifications: Flag;
+  notification_sound: Flag;
+}
+
+export interface ConversationsTable extends SyncedRow {
+  kind: string;
+  title: string | null;
+  /** JSON: [{id, name}] */
+  participants: string;
+  contract_id: string | null;
+  project_id: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface ConversationParticipantsTable {
+  conversation_id: string;
+  user_id: string;
+}
+
+export interface MessagesTable extends SyncedRow {
+  conversation_id: string;
+  sender_id: string;
+  body: string;
+  /** JSON: [{hash, name, size, mimeType}] */
+  attachments: string;
+  sent_at: string;
+  edited_at: string | null;
+  /** JSON: {userId: {deliveredAt, readAt}} */
+  receipts: string;
+}
+
+export interface MessageAttachmentsTable {
+  message_id: string;
+  hash: string;
+}
+
+export interface NotificationsTable extends SyncedRow {
+  user_id: string;
+  kind: string;
+  title: string;
+  body: string;
+  link: string | null;
+  created_at: string;
+  read_at: string | null;
+}
+
+export interface BlobsTable {
+  hash: string;
+  size: number;
+  mime_type: string;
+  created_at: string;
+}
+
+export interface BlobUploadsTable {
+  hash: string;
+  user_id: string;
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;
   audit_log: AuditLogTable;
   server_secrets: ServerSecretsTable;
+  sync_counters: SyncCountersTable;
+  user_settings: UserSettingsTable;
+  conversations: ConversationsTable;
+  conversation_participants: ConversationParticipantsTable;
+  messages: MessagesTable;
+  message_attachments: MessageAttachmentsTable;
+  notifications: NotificationsTable;
+  blobs: BlobsTable;
+  blob_uploads: BlobUploadsTable;
 }

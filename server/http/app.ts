@@ -1,5 +1,5 @@
 import cors from 'cors';
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -13,9 +13,13 @@ export interface AppOptions {
   authenticateBearer: (token: string) => ReturnType<Authenticate>;
   appOrigins: string[];
   logger: Logger;
+  /** Routers that are not JSON routes (raw bodies, streams), given the same authentication. */
+  routers?: (authenticate: Authenticate) => Router[];
 }
 
 export const JSON_BODY_LIMIT = '100kb';
+/** A sync push may carry up to 500 documents of up to 10 kB of text each. */
+export const SYNC_BODY_LIMIT = '8mb';
 
 /** Assembles middleware and routes; knows nothing about any one capability. */
 export function createApp(options: AppOptions): Express {
@@ -41,22 +45,27 @@ export function createApp(options: AppOptions): Express {
       maxAge: 600,
     }),
   );
+  // The first parser that matches reads the body; the others see it is done.
+  app.use('/api/v1/sync', express.json({ limit: SYNC_BODY_LIMIT, strict: true }));
   app.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
 
   const api = express.Router();
   api.get('/openapi.json', (_req, res) => {
     res.json(options.openApiDocument);
   });
-  mountRoutes(api, options.routes, (req) => {
+  const authenticate: Authenticate = (req) => {
     const header = req.get('authorization');
     const match = header ? /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/i.exec(header) : null;
     if (!header) return Promise.reject(problems.unauthenticated());
-    if (!match?.[1])
+    if (!match?.[1]) {
       return Promise.reject(
         problems.tokenInvalid('The Authorization header is not "Bearer <jwt>".'),
       );
+    }
     return options.authenticateBearer(match[1]);
-  });
+  };
+  for (const router of options.routers?.(authenticate) ?? []) api.use(router);
+  mountRoutes(api, options.routes, authenticate);
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

@@ -7,9 +7,13 @@ import { problemContentType, problemSchema } from '../../shared/api/problem.ts';
 import type { AnyRoute } from './route.ts';
 
 /** The OpenAPI 3.1 document of every route, generated from the same definitions Express mounts. */
-export function buildOpenApiDocument(routes: AnyRoute[], version: string) {
+export function buildOpenApiDocument(
+  routes: AnyRoute[],
+  version: string,
+  otherPaths: Record<string, object> = {},
+) {
   const paths: ZodOpenApiPathsObject = {};
-  for (const route of routes) {
+  for (const route of routes.filter((r) => !r.hidden)) {
     const path = `/api/v1${route.path.replace(/:(\w+)/g, '{$1}')}`;
     const operation: ZodOpenApiOperationObject = {
       summary: route.summary,
@@ -55,6 +59,6 @@ export function buildOpenApiDocument(routes: AnyRoute[], version: string) {
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     },
-    paths,
+    paths: { ...paths, ...(otherPaths as ZodOpenApiPathsObject) },
   });
 }

@@ -11,6 +11,8 @@ export interface AuthContext {
   userId: string;
   sessionId: string;
   role: 'client' | 'freelancer' | 'admin';
+  /** When the presented access token expires (epoch seconds); long-lived sockets end then. */
+  expiresAt?: number;
 }
 
 export interface RequestMeta {
@@ -59,6 +61,8 @@ export interface RouteDefinition<
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  /** Left out of the OpenAPI document (catch-alls that only answer problems). */
+  hidden?: boolean;
   /** Successful answers; problems (4xx/5xx) are documented for every route. */
   responses: Record<number, RouteResponse>;
   handle(context: RouteContext<P, Q, B, A>): Promise<RouteResult>;

@@ -18,6 +18,8 @@ export const problemTypes = {
   sessionRevoked: 'urn:megilance:problem:session-revoked',
   refreshTokenReused: 'urn:megilance:problem:refresh-token-reused',
   forbidden: 'urn:megilance:problem:forbidden',
+  /** A sync push that depends on a document still on its way: retry shortly, nothing is lost. */
+  syncPending: 'urn:megilance:problem:sync-pending',
   unavailable: 'urn:megilance:problem:unavailable',
   network: 'urn:megilance:problem:network',
   internal: 'urn:megilance:problem:internal',

@@ -476,18 +476,27 @@ describe.each(dialects)('accounts on %s', (dialect) => {
     const operations = Object.entries(answer.body.paths).flatMap(([path, methods]) =>
       Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
     );
-    expect(operations.sort()).toEqual([
-      'DELETE /api/v1/auth/sessions/{id}',
-      'GET /api/v1/auth/me',
-      'GET /api/v1/auth/sessions',
-      'GET /api/v1/health',
-      'PATCH /api/v1/auth/me',
-      'POST /api/v1/auth/login',
-      'POST /api/v1/auth/logout',
-      'POST /api/v1/auth/password',
-      'POST /api/v1/auth/refresh',
-      'POST /api/v1/auth/register',
-      'POST /api/v1/auth/sessions/revoke-others',
-    ]);
+    expect(operations.sort()).toEqual(
+      [
+        'DELETE /api/v1/auth/sessions/{id}',
+        'GET /api/v1/auth/me',
+        'GET /api/v1/auth/sessions',
+        'GET /api/v1/health',
+        'PATCH /api/v1/auth/me',
+        'POST /api/v1/auth/login',
+        'POST /api/v1/auth/logout',
+        'POST /api/v1/auth/password',
+        'POST /api/v1/auth/refresh',
+        'POST /api/v1/auth/register',
+        'POST /api/v1/auth/sessions/revoke-others',
+        ...['conversations', 'messages', 'notifications', 'settings'].flatMap((c) => [
+          `GET /api/v1/sync/${c}/pull`,
+          `POST /api/v1/sync/${c}/push`,
+        ]),
+        'GET /api/v1/users/lookup',
+        'GET /api/v1/blobs/{hash}',
+        'POST /api/v1/blobs',
+      ].sort(),
+    );
   });
 });
