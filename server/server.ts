@@ -72,8 +72,9 @@ export async function startServer(
       logger,
     });
     const http = createServer(app);
-    const live = attachLiveServer(http, {
+    const live = await attachLiveServer(http, {
       db,
+      redis: config.redis,
       logger,
       appOrigins: config.appOrigins,
       authenticate: (token) => sessions.authenticate(token),
@@ -91,7 +92,7 @@ export async function startServer(
       db,
       logger,
       close: async () => {
-        live.close();
+        await live.close();
         await shutdown(http, db, config.shutdownGraceMs, logger);
       },
     };

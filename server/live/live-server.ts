@@ -1,5 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { createClient } from 'redis';
 import { Server, type Socket } from 'socket.io';
 import { liveEvents, typingEventSchema } from '../../shared/sync/protocol.ts';
 import type { Db } from '../db/database.ts';
@@ -12,12 +14,25 @@ export interface LiveServer {
   io: Server;
   /** Tells every device of every user in the audience that a collection moved on. */
   announce(changes: CommittedChange[]): void;
-  /** Drops every socket; devices reconnect elsewhere and pull what they missed. */
-  close(): void;
+  /** Drops this instance's sockets; devices reconnect elsewhere and pull what they missed. */
+  close(): Promise<void>;
+}
+
+/**
+ * Scale mode: rooms span every instance through Redis pub/sub, so a commit on one instance
+ * reaches sockets held by another.
+ */
+async function redisAdapter(io: Server, { url, keyPrefix }: { url: string; keyPrefix: string }) {
+  const publisher = createClient({ url });
+  const subscriber = publisher.duplicate();
+  await Promise.all([publisher.connect(), subscriber.connect()]);
+  io.adapter(createAdapter(publisher, subscriber, { key: `${keyPrefix}:socket.io` }));
+  return { close: () => Promise.all([publisher.quit(), subscriber.quit()]) };
 }
 
 interface LiveOptions {
   db: Db;
+  redis: { url: string; keyPrefix: string } | undefined;
   logger: Logger;
   appOrigins: string[];
   authenticate(token: string): Promise<AuthContext>;
@@ -33,14 +48,26 @@ const userRoom = (userId: string) => `user:${userId}`;
  * client chooses); a socket lives no longer than its token, and the device reconnects with a
  * fresh one, ending in a pull, so nothing said while it was away is lost.
  */
-export function attachLiveServer(http: HttpServer, options: LiveOptions): LiveServer {
+export async function attachLiveServer(
+  http: HttpServer,
+  options: LiveOptions,
+): Promise<LiveServer> {
   const { db, logger } = options;
   const io = new Server(http, {
     serveClient: false,
     cors: { origin: options.appOrigins },
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
   });
+  const redis = options.redis ? await redisAdapter(io, options.redis) : undefined;
   const socketsPerUser = new Map<string, number>();
+  let closing = false;
+  /** Presence and typing are best effort: they never outlive shutdown or crash the server. */
+  const inBackground = (task: () => Promise<void>) => {
+    if (closing) return;
+    task().catch((error: unknown) => {
+      if (!closing) logger.warn({ err: error }, 'live event failed');
+    });
+  };
 
   io.use((socket, next) => {
     const token: unknown = (socket.handshake.auth as { token?: unknown }).token;
@@ -82,7 +109,8 @@ export function attachLiveServer(http: HttpServer, options: LiveOptions): LiveSe
 
     const count = (socketsPerUser.get(userId) ?? 0) + 1;
     socketsPerUser.set(userId, count);
-    void contacts(db, userId).then((ids) => {
+    inBackground(async () => {
+      const ids = await contacts(db, userId);
       // Tell the newcomer who is online, and the others that the newcomer is.
       for (const id of ids) {
         if (socketsPerUser.has(id)) socket.emit(liveEvents.presence, { userId: id, online: true });
@@ -96,14 +124,14 @@ export function attachLiveServer(http: HttpServer, options: LiveOptions): LiveSe
       const parsed = typingEventSchema.safeParse(payload);
       if (!parsed.success) return;
       const { conversationId, typing } = parsed.data;
-      void (async () => {
+      inBackground(async () => {
         if (!(await isParticipant(db.kysely, conversationId, userId))) return;
         const others = (await participantIds(db.kysely, conversationId)).filter(
           (id) => id !== userId,
         );
         if (others.length > 0)
           io.to(others.map(userRoom)).emit(liveEvents.typing, { conversationId, userId, typing });
-      })().catch((error: unknown) => logger.warn({ err: error }, 'typing relay failed'));
+      });
     });
 
     socket.on('disconnect', () => {
@@ -113,7 +141,8 @@ export function attachLiveServer(http: HttpServer, options: LiveOptions): LiveSe
         return;
       }
       socketsPerUser.delete(userId);
-      void contacts(db, userId).then((ids) => {
+      inBackground(async () => {
+        const ids = await contacts(db, userId);
         if (ids.length > 0)
           io.to(ids.map(userRoom)).emit(liveEvents.presence, { userId, online: false });
       });
@@ -128,10 +157,14 @@ export function attachLiveServer(http: HttpServer, options: LiveOptions): LiveSe
           io.to(audience.map(userRoom)).emit(liveEvents.changed, { collection, seq });
       }
     },
-    close() {
+    async close() {
+      closing = true;
+      // Local only: in scale mode a plain disconnectSockets() would reach every instance.
       // Not io.close(): that also closes the HTTP server, whose graceful shutdown is ours.
-      io.disconnectSockets(true);
+      io.local.disconnectSockets(true);
       io.engine.close();
+      await io.of('/').adapter.close();
+      await redis?.close();
     },
   };
 }

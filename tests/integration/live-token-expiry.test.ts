@@ -1,0 +1,51 @@
+import { io } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TokenPair } from '../../shared/accounts/auth.ts';
+import { client } from '../support/http.ts';
+import { signUp, type Person } from '../support/sync-fixtures.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
+
+describe('a live connection and its access token', () => {
+  let server: TestServer;
+  let ann: Person;
+  beforeAll(async () => {
+    server = await startTestServer({ env: { ACCESS_TOKEN_TTL_SECONDS: '5' } });
+    ann = await signUp(server.baseUrl, 'Ann');
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('ends when the token expires, and resumes with a refreshed one', async () => {
+    const started = Date.now();
+    const socket = io(server.baseUrl, {
+      auth: { token: ann.accessToken },
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    const reason = await new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    const lived = Date.now() - started;
+    expect(reason).toBe('io server disconnect');
+    expect(lived).toBeGreaterThan(3_000);
+    expect(lived).toBeLessThan(8_000);
+
+    // The same expired token is refused at the handshake…
+    const refused = await new Promise<{ data?: { type?: string } }>((resolve) => {
+      socket.once('connect_error', resolve);
+      socket.connect();
+    });
+    expect(refused.data?.type).toBe('urn:megilance:problem:token-expired');
+
+    // …and a refreshed one gets back in.
+    const refreshed = await client(server.baseUrl).post<TokenPair>('/auth/refresh', {
+      json: { refreshToken: ann.refreshToken },
+    });
+    socket.auth = { token: refreshed.body.accessToken };
+    await new Promise<void>((resolve) => {
+      socket.once('connect', resolve);
+      socket.connect();
+    });
+    expect(socket.connected).toBe(true);
+    socket.close();
+  }, 20_000);
+});
