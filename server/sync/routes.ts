@@ -17,28 +17,20 @@ const tags = ['Sync'];
 export function syncRoutes(sync: SyncService): AnyRoute[] {
   return [
     ...syncCollections.flatMap((collection) => collectionRoutes(sync, collection)),
-    defineRoute({
-      method: 'get',
-      path: '/sync/:collection/:operation',
-      summary: 'Any other collection: not synced',
-      tags,
-      auth: true,
-      hidden: true,
-      params: z.object({ collection: z.string(), operation: z.string() }),
-      responses: {},
-      handle: ({ params }) => Promise.reject(unknownCollection(params.collection)),
-    }),
-    defineRoute({
-      method: 'post',
-      path: '/sync/:collection/:operation',
-      summary: 'Any other collection: not synced',
-      tags,
-      auth: true,
-      hidden: true,
-      params: z.object({ collection: z.string(), operation: z.string() }),
-      responses: {},
-      handle: ({ params }) => Promise.reject(unknownCollection(params.collection)),
-    }),
+    // Any other collection: a problem naming the ones that exist, not a bare 404.
+    ...(['get', 'post'] as const).map((method) =>
+      defineRoute({
+        method,
+        path: '/sync/:collection/:operation',
+        summary: 'Any other collection: not synced',
+        tags,
+        auth: true,
+        hidden: true,
+        params: z.object({ collection: z.string(), operation: z.string() }),
+        responses: {},
+        handle: ({ params }) => Promise.reject(unknownCollection(params.collection)),
+      }),
+    ),
   ];
 }
 
