@@ -80,6 +80,11 @@ export async function startServer(
       authenticate: (token) => sessions.authenticate(token),
     });
     announcer.live = live;
+    sessions.onSessionsEnded = (userId) => {
+      live.dropEndedSessions(userId).catch((error: unknown) => {
+        logger.warn({ err: error }, 'could not close the sockets of ended sessions');
+      });
+    };
     http.listen(config.port, config.host);
     await once(http, 'listening');
     const { port } = http.address() as AddressInfo;

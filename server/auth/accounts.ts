@@ -174,6 +174,7 @@ export class AccountService {
         sessionId: auth.sessionId,
         details: { otherSessionsRevoked: revoked },
       });
+      this.sessions.onSessionsEnded(auth.userId);
     });
   }
 

@@ -23,6 +23,12 @@ export class SessionService {
   private readonly tokens: AccessTokens;
   private readonly refreshTtlMs: number;
 
+  /**
+   * Told (after commit) whenever some of a user's sessions ended, so live connections made
+   * with those sessions can be closed at once rather than when their token expires.
+   */
+  onSessionsEnded: (userId: string) => void = () => {};
+
   constructor(db: Db, tokens: AccessTokens, refreshTtlDays: number) {
     this.db = db;
     this.tokens = tokens;
@@ -94,7 +100,7 @@ export class SessionService {
             sessionId: row.sessionId,
           });
         }
-        return { kind: 'reused' } as const;
+        return { kind: 'reused', userId: row.userId } as const;
       }
       if (row.revokedAt !== null) return { kind: 'revoked' } as const;
       if (row.tokenExpiresAt <= now.toISOString() || row.sessionExpiresAt <= now.toISOString()) {
@@ -128,6 +134,7 @@ export class SessionService {
       case 'unknown':
         throw problems.tokenInvalid('The refresh token is not one this server issued.');
       case 'reused':
+        this.onSessionsEnded(outcome.userId);
         throw new HttpProblem(
           401,
           problemTypes.refreshTokenReused,
@@ -199,10 +206,11 @@ export class SessionService {
         sessionId,
       });
     });
+    this.onSessionsEnded(auth.userId);
   }
 
   async revokeOthers(auth: AuthContext, meta: RequestMeta): Promise<number> {
-    return this.db.kysely.transaction().execute(async (trx) => {
+    const revoked = await this.db.kysely.transaction().execute(async (trx) => {
       const revoked = await this.endSessions(
         trx,
         auth.userId,
@@ -217,11 +225,13 @@ export class SessionService {
       });
       return revoked;
     });
+    this.onSessionsEnded(auth.userId);
+    return revoked;
   }
 
   /** Signs out the session a refresh token belongs to, for a client whose access token is gone. */
   async revokeByRefreshToken(presented: string, meta: RequestMeta): Promise<void> {
-    await this.db.kysely.transaction().execute(async (trx) => {
+    const userId = await this.db.kysely.transaction().execute(async (trx) => {
       const row = await trx
         .selectFrom('refresh_tokens as t')
         .innerJoin('sessions as s', 's.id', 't.session_id')
@@ -229,14 +239,16 @@ export class SessionService {
         .where('t.token_hash', '=', hashToken(presented))
         .where('s.revoked_at', 'is', null)
         .executeTakeFirst();
-      if (!row) return;
+      if (!row) return null;
       await this.endSessions(trx, row.userId, { only: row.sessionId }, 'signed_out');
       await recordAudit(trx, meta, {
         action: 'session.signed_out',
         userId: row.userId,
         sessionId: row.sessionId,
       });
+      return row.userId;
     });
+    if (userId) this.onSessionsEnded(userId);
   }
 
   /**

@@ -14,6 +14,8 @@ export interface LiveServer {
   io: Server;
   /** Tells every device of every user in the audience that a collection moved on. */
   announce(changes: CommittedChange[]): void;
+  /** Closes the sockets of `userId` whose session has ended (revoked, signed out). */
+  dropEndedSessions(userId: string): Promise<void>;
   /** Drops this instance's sockets; devices reconnect elsewhere and pull what they missed. */
   close(): Promise<void>;
 }
@@ -155,6 +157,21 @@ export async function attachLiveServer(
       for (const { collection, seq, audience } of changes) {
         if (audience.length > 0)
           io.to(audience.map(userRoom)).emit(liveEvents.changed, { collection, seq });
+      }
+    },
+    async dropEndedSessions(userId) {
+      const sockets = await io.in(userRoom(userId)).fetchSockets();
+      if (sockets.length === 0) return;
+      const rows = await db.kysely
+        .selectFrom('sessions')
+        .select('id')
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .execute();
+      const live = new Set(rows.map((row) => row.id));
+      for (const socket of sockets) {
+        const { sessionId } = (socket.data as { auth: AuthContext }).auth;
+        if (!live.has(sessionId)) socket.disconnect(true);
       }
     },
     async close() {

@@ -9,6 +9,15 @@ import { z } from 'zod';
  *
  * A checkpoint is the server's sequence number of the last change a device has seen. The
  * server assigns it per collection, strictly increasing in commit order: never a clock.
+ *
+ * What devices may rely on:
+ * - A row whose document the server has never had is written, whatever its assumed master.
+ * - A row whose document exists and whose assumed master differs is a conflict: the master
+ *   comes back and nothing of that row is written.
+ * - A refused push (403, 422) writes nothing and blames rows by JSON pointer,
+ *   `/<row index>/newDocumentState/<field>`; a 409 `sync-pending` asks to retry shortly.
+ * - `sync:changed` goes to every device of every user who can see the change, the pushing
+ *   device included.
  */
 export const syncCollections = ['settings', 'conversations', 'messages', 'notifications'] as const;
 export type SyncCollection = (typeof syncCollections)[number];

@@ -26,7 +26,16 @@ export type ApiClient = {
   ): Promise<z.output<S>>;
   /** A call answered with no body worth reading (204). */
   send(method: Method, path: string, body?: unknown): Promise<void>;
+  /** A call whose body and answer are bytes (blobs): the successful response, unread. */
+  bytes(
+    method: Method,
+    path: string,
+    body?: { data: BodyInit; contentType: string },
+  ): Promise<Response>;
 };
+
+/** What a request carries: JSON to encode, bytes as they are, or nothing. */
+type Payload = { json: unknown } | { data: BodyInit; contentType: string } | undefined;
 
 /**
  * The HTTP client for the sync server's REST API. It adds the bearer token, refreshes it once
@@ -36,17 +45,20 @@ export type ApiClient = {
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
 
-  async function attempt(method: Method, path: string, body: unknown, token: string | null) {
+  async function attempt(method: Method, path: string, payload: Payload, token: string | null) {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (token) headers.Authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let body: BodyInit | undefined;
+    if (payload && 'json' in payload) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(payload.json);
+    } else if (payload) {
+      headers['Content-Type'] = payload.contentType;
+      body = payload.data;
+    }
     const url = options.baseUrl() + path;
     try {
-      return await fetchImpl(url, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      return await fetchImpl(url, { method, headers, body });
     } catch {
       throw new ProblemError({
         type: problemTypes.network,
@@ -57,9 +69,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     }
   }
 
-  async function call(method: Method, path: string, body: unknown): Promise<Response> {
+  async function call(method: Method, path: string, payload: Payload): Promise<Response> {
     const token = options.accessToken();
-    let response = await attempt(method, path, body, token);
+    let response = await attempt(method, path, payload, token);
     if (response.status !== 401) return ensureOk(response);
 
     const problem = await problemFromResponse(response);
@@ -67,7 +79,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     // Another call may already have refreshed while this one was in flight.
     const current = options.accessToken();
     const fresh = current && current !== token ? current : await options.refreshAccessToken();
-    response = await attempt(method, path, body, fresh);
+    response = await attempt(method, path, payload, fresh);
     if (response.status !== 401) return ensureOk(response);
     return endOrThrow(await problemFromResponse(response));
   }
@@ -84,7 +96,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   return {
     async json(method, path, schema, body) {
-      const response = await call(method, path, body);
+      const response = await call(method, path, asJson(body));
       let data: unknown;
       try {
         data = await response.json();
@@ -101,7 +113,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       });
     },
     async send(method, path, body) {
-      await call(method, path, body);
+      await call(method, path, asJson(body));
     },
+    bytes: (method, path, body) => call(method, path, body),
   };
 }
+
+const asJson = (body: unknown): Payload => (body === undefined ? undefined : { json: body });

@@ -10,6 +10,8 @@ import {
 } from '@tanstack/react-router';
 import { AnchorLink } from '../ui/links.tsx';
 import { DashboardPage } from '../features/dashboard/DashboardPage.tsx';
+import { MessagesPage, NoConversationChosen } from '../features/messages/MessagesPage.tsx';
+import { ThreadPane } from '../features/messages/Thread.tsx';
 import { AuthLayout } from '../features/session/AuthLayout.tsx';
 import { useSessionStore } from '../features/session/session-store.ts';
 import { SignInPage } from '../features/session/SignInPage.tsx';
@@ -80,6 +82,32 @@ const upcomingRoute = (area: UpcomingArea) =>
     component: () => <UpcomingAreaPage area={area} />,
   });
 
+/** Messages: the list stays mounted while threads change beside it (so does the search). */
+const messagesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'messages',
+  component: MessagesPage,
+});
+
+const messagesIndexRoute = createRoute({
+  getParentRoute: () => messagesRoute,
+  path: '/',
+  component: NoConversationChosen,
+});
+
+const threadRoute = createRoute({
+  getParentRoute: () => messagesRoute,
+  path: '$conversationId',
+  // `?message=<id>`: a search result, scrolled to and marked in the thread.
+  validateSearch: (search: Record<string, unknown>): { message?: string } =>
+    typeof search.message === 'string' ? { message: search.message } : {},
+  component: function ThreadPage() {
+    const { conversationId } = threadRoute.useParams();
+    const { message } = threadRoute.useSearch();
+    return <ThreadPane conversationId={conversationId} focusMessageId={message} />;
+  },
+});
+
 const settingsIndexRoute = createRoute({
   getParentRoute: () => appRoute,
   path: 'settings',
@@ -107,7 +135,7 @@ const routeTree = rootRoute.addChildren([
     upcomingRoute('time'),
     upcomingRoute('contracts'),
     upcomingRoute('invoices'),
-    upcomingRoute('messages'),
+    messagesRoute.addChildren([messagesIndexRoute, threadRoute]),
     upcomingRoute('marketplace'),
     settingsIndexRoute,
     settingsTabRoute,

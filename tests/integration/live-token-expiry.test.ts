@@ -1,11 +1,11 @@
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TokenPair } from '../../shared/accounts/auth.ts';
+import type { AuthResult, TokenPair } from '../../shared/accounts/auth.ts';
 import { client } from '../support/http.ts';
 import { signUp, type Person } from '../support/sync-fixtures.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
-describe('a live connection and its access token', () => {
+describe('a live connection, its access token and its session', () => {
   let server: TestServer;
   let ann: Person;
   beforeAll(async () => {
@@ -48,4 +48,31 @@ describe('a live connection and its access token', () => {
     expect(socket.connected).toBe(true);
     socket.close();
   }, 20_000);
+
+  it('ends at once when its session is revoked from another device', async () => {
+    const api = client(server.baseUrl);
+    const laptop = await api.post<AuthResult>('/auth/login', {
+      json: { email: ann.email, password: 'a long enough password', deviceName: 'Laptop' },
+    });
+    const socket = io(server.baseUrl, {
+      auth: { token: laptop.body.accessToken },
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const dropped = new Promise<[string, number]>((resolve) =>
+      socket.once('disconnect', (reason) => resolve([reason, Date.now()])),
+    );
+
+    const fresh = await api.post<AuthResult>('/auth/login', {
+      json: { email: ann.email, password: 'a long enough password', deviceName: 'Desk' },
+    });
+    const revokedAt = Date.now();
+    expect(
+      (await api.post('/auth/sessions/revoke-others', { token: fresh.body.accessToken })).status,
+    ).toBe(200);
+    const [reason, at] = await dropped;
+    expect(reason).toBe('io server disconnect');
+    expect(at - revokedAt).toBeLessThan(1_000);
+  });
 });

@@ -57,6 +57,20 @@ describe('the renderer API client', () => {
     expect(seen).toEqual(['Bearer old']);
   });
 
+  it('sends and answers bytes for blobs, refreshing an expired token like JSON calls', async () => {
+    const { api, seen, refreshes } = harness([
+      problemJson(expired),
+      new Response('PNG bytes', { status: 201 }),
+    ]);
+    const response = await api.bytes('POST', '/blobs', {
+      data: 'PNG bytes',
+      contentType: 'image/png',
+    });
+    expect(await response.text()).toBe('PNG bytes');
+    expect(seen).toEqual(['Bearer old', 'Bearer new']);
+    expect(refreshes()).toBe(1);
+  });
+
   it('refreshes once on token-expired and retries with the new token', async () => {
     const { api, seen, ended, refreshes } = harness([
       problemJson(expired),

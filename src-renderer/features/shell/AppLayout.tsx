@@ -8,14 +8,28 @@ import { readableError } from '../../api/problems.ts';
 import { BrandMark } from '../../ui/BrandMark.tsx';
 import { ColorSchemeMenu } from '../../ui/ColorSchemeMenu.tsx';
 import { NavLinkLink } from '../../ui/links.tsx';
+import { SyncProvider } from '../../sync/SyncProvider.tsx';
+import { useDeliveryReceipts, useUnreadCounts } from '../messages/messages-data.ts';
 import { refreshCurrentUser } from '../session/account-api.ts';
 import { KeychainNotice } from '../session/KeychainNotice.tsx';
 import { roleLabels } from '../session/roles.ts';
 import { signOut, useSessionStore } from '../session/session-store.ts';
+import { SyncIndicator } from '../sync-status/SyncIndicator.tsx';
 import { navItems } from './nav-items.ts';
 
-/** The signed-in window: header with who you are, navigation on the left, the area on the right. */
+/**
+ * The signed-in window: header with who you are and how sync is going, navigation on the
+ * left, the area on the right. Everything inside works on this user's device database.
+ */
 export function AppLayout() {
+  return (
+    <SyncProvider>
+      <SignedInShell />
+    </SyncProvider>
+  );
+}
+
+function SignedInShell() {
   const [navbarOpened, { toggle: toggleNavbar, close: closeNavbar }] = useDisclosure(false);
   const pathname = useRouterState({ select: (state) => state.location.pathname });
 
@@ -25,6 +39,10 @@ export function AppLayout() {
       // Offline or server busy: the restored profile is good enough to work with.
     });
   }, []);
+
+  // Messages reaching this device are marked delivered whichever screen is open.
+  useDeliveryReceipts();
+  const unread = useUnreadCounts().total;
 
   return (
     <AppShell
@@ -45,6 +63,7 @@ export function AppLayout() {
             <BrandMark />
           </Group>
           <Group gap="sm" wrap="nowrap">
+            <SyncIndicator />
             <KeychainNotice variant="badge" />
             <CurrentUser />
             <ColorSchemeMenu />
@@ -61,6 +80,18 @@ export function AppLayout() {
               to={to}
               label={label}
               leftSection={<Icon size={18} stroke={1.6} />}
+              rightSection={
+                to === '/messages' && unread > 0 ? (
+                  <Badge
+                    size="sm"
+                    circle={unread < 10}
+                    aria-label={unread === 1 ? '1 unread message' : `${unread} unread messages`}
+                    data-testid="messages-unread-total"
+                  >
+                    {unread > 99 ? '99+' : unread}
+                  </Badge>
+                ) : null
+              }
               active={to === '/' ? pathname === '/' : pathname.startsWith(to)}
               onClick={closeNavbar}
               styles={{ root: { borderRadius: 'var(--mantine-radius-md)' } }}

@@ -3,7 +3,6 @@ import {
   IconClockHour4,
   IconFileDollar,
   IconFileText,
-  IconMessages,
 } from '@tabler/icons-react';
 import type { NotBuiltYetProps } from '../../ui/NotBuiltYet.tsx';
 
@@ -38,15 +37,6 @@ export const upcomingAreas = {
       'Build invoices from approved time and completed milestones.',
       'Get paid through Stripe, with every payment, fee and refund in a ledger you can check.',
       'Export invoices for your bookkeeping.',
-    ],
-  },
-  messages: {
-    area: 'Messages',
-    Icon: IconMessages,
-    coming: [
-      'Talk with your clients and freelancers, one conversation per project.',
-      'Receive messages live and read them offline.',
-      'Share files without stuffing them into the chat history.',
     ],
   },
   marketplace: {

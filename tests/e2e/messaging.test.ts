@@ -1,0 +1,452 @@
+/**
+ * Messaging on offline-first sync, end to end: three app windows against one real server
+ * (SQLite, HTTP, socket.io). Ada has two devices, Grace has one; each device is its own
+ * browser host (its own profile and keychain entry) and its own browser context (its own
+ * IndexedDB). Grace's device goes offline with `context.setOffline`, keeps working, and
+ * converges when it reconnects.
+ *
+ * Needs `npx electron-vite build` first (out/renderer) and /usr/bin/chromium.
+ */
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthResult } from '../../shared/accounts/auth.ts';
+import { startBrowserHost, type BrowserHost } from '../../src-main/browser-host/host.ts';
+import { openKeychain, type Keychain } from '../../src-main/keychain/keychain.ts';
+import { silentLog } from '../../src-main/log.ts';
+import { createMainServices } from '../../src-main/services.ts';
+import { keychainAccount } from '../../src-main/session/session-service.ts';
+import { client } from '../support/http.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const rendererDir = resolve(root, 'out/renderer');
+const screenshotDir = resolve(root, 'test-results/e2e');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const stamp = Date.now();
+const ada = {
+  name: 'Ada Lovelace',
+  email: `ada.msg.${stamp}@example.com`,
+  password: 'analytical engine 1843',
+  role: 'freelancer',
+};
+const grace = {
+  name: 'Grace Hopper',
+  email: `grace.msg.${stamp}@example.com`,
+  password: 'compiler pioneer 1952',
+  role: 'client',
+};
+
+/** Live delivery must feel live: a message shows on the other side within this. */
+const liveMs = 5_000;
+
+type Device = {
+  label: string;
+  profile: string;
+  host: BrowserHost;
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+};
+
+let server: TestServer;
+let keychain: Keychain;
+let browser: Browser;
+let adaDesk: Device;
+let adaLaptop: Device;
+let graceDesk: Device;
+
+const first = 'Hello Grace, the contract draft is ready for you.';
+const whileAway1 = 'I added the milestone dates.';
+const whileAway2 = 'And the hourly rate we agreed.';
+const reply = 'Thanks Ada, I will read it on the train.';
+
+describe('messaging between devices', () => {
+  beforeAll(async () => {
+    await mkdir(screenshotDir, { recursive: true });
+    const ports = [await freePort(), await freePort(), await freePort()];
+    server = await startTestServer({
+      appOrigins: ports.map((port) => `http://127.0.0.1:${port}`),
+    });
+    const api = client(server.baseUrl);
+    for (const person of [ada, grace]) {
+      const registered = await api.post<AuthResult>('/auth/register', {
+        json: { ...person, deviceName: 'Setup' },
+      });
+      expect(registered.status).toBe(201);
+    }
+
+    keychain = await openKeychain({
+      service: `MegiLance-e2e-messaging-${process.pid}`,
+      log: silentLog,
+      probeTimeoutMs: 3_000,
+    });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    const [p1 = 0, p2 = 0, p3 = 0] = ports;
+    [adaDesk, adaLaptop, graceDesk] = await Promise.all([
+      startDevice('Ada’s desk', 'e2e-ada-desk', p1),
+      startDevice('Ada’s laptop', 'e2e-ada-laptop', p2),
+      startDevice('Grace’s desk', 'e2e-grace-desk', p3),
+    ]);
+    await Promise.all([signIn(adaDesk, ada), signIn(adaLaptop, ada), signIn(graceDesk, grace)]);
+  });
+
+  afterAll(async () => {
+    for (const device of [adaDesk, adaLaptop, graceDesk]) {
+      await device?.context.close();
+      await device?.host.close();
+      if (device && keychain && server) {
+        await keychain.delete(keychainAccount(device.profile, server.baseUrl));
+      }
+    }
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('starts a conversation by email and the other person gets it live, unread', async () => {
+    const page = adaDesk.page;
+    await openMessages(graceDesk);
+    await openMessages(adaDesk);
+
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New conversation' });
+    const email = dialog.getByRole('textbox', { name: 'Their email' });
+    await email.fill(`nobody.${stamp}@example.com`);
+    await dialog.getByRole('button', { name: 'Start conversation' }).click();
+    await dialog.getByText('No MegiLance account uses this email').waitFor();
+    await email.fill(grace.email);
+    await dialog.getByRole('button', { name: 'Start conversation' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await thread(page, grace.name).waitFor();
+    expect(page.url()).toMatch(/#\/messages\/[0-9a-f-]{36}$/);
+
+    await composer(page).fill(first);
+    const sentAt = Date.now();
+    await composer(page).press('Enter');
+    await bubble(page, first).waitFor();
+    expect(await composer(page).inputValue()).toBe('');
+
+    // Grace's window, on the conversation list: the conversation appears with its badge.
+    const row = conversationRow(graceDesk.page, ada.name);
+    await row.getByLabel('1 unread message').waitFor({ timeout: liveMs });
+    const liveDelay = Date.now() - sentAt;
+    expect(liveDelay).toBeLessThan(liveMs);
+    await navLink(graceDesk.page, 'Messages').getByLabel('1 unread message').waitFor();
+    expect(await row.textContent()).toContain(first);
+
+    // It reached one of Grace's devices: Ada sees ✓ delivered before Grace opens it.
+    await expect.poll(() => status(page, first), { timeout: liveMs }).toBe('Delivered');
+  });
+
+  it('shows the thread, marks it read, and the read receipt reaches the sender', async () => {
+    const page = graceDesk.page;
+    await conversationRow(page, ada.name).click();
+    await bubble(page, first).waitFor();
+    await conversationRow(page, ada.name)
+      .getByLabel(/unread/)
+      .waitFor({ state: 'detached' });
+    expect(
+      await navLink(page, 'Messages')
+        .getByLabel(/unread/)
+        .count(),
+    ).toBe(0);
+    await expect.poll(() => status(adaDesk.page, first), { timeout: liveMs }).toBe('Read');
+  });
+
+  it('shows the other side typing, and stops when they stop', async () => {
+    await composer(graceDesk.page).pressSequentially('Let me', { delay: 20 });
+    const indicator = adaDesk.page.getByTestId('typing-indicator');
+    await expect
+      .poll(() => indicator.textContent(), { timeout: liveMs })
+      .toBe('Grace Hopper is typing…');
+    await composer(graceDesk.page).fill('');
+    await expect.poll(() => indicator.textContent(), { timeout: liveMs }).toBe('');
+  });
+
+  it('keeps working offline: messages wait, then converge on reconnect', async () => {
+    const page = graceDesk.page;
+    await graceDesk.context.setOffline(true);
+    await syncStatus(page, 'Offline').waitFor({ timeout: liveMs });
+
+    // Ada writes while Grace is away; Ada leaves the thread so delivery and reading separate.
+    await composer(adaDesk.page).fill(whileAway1);
+    await composer(adaDesk.page).press('Enter');
+    await composer(adaDesk.page).fill(whileAway2);
+    await composer(adaDesk.page).press('Enter');
+    await expect.poll(() => status(adaDesk.page, whileAway2), { timeout: liveMs }).toBe('Sent');
+    await navLink(adaDesk.page, 'Dashboard').click();
+
+    // Grace (offline) does not have them, and her own reply waits on her device.
+    await page.waitForTimeout(500);
+    expect(await bubble(page, whileAway1).count()).toBe(0);
+    await composer(page).fill(reply);
+    await composer(page).press('Enter');
+    await bubble(page, reply).waitFor();
+    expect(await status(page, reply)).toBe('Waiting to send');
+
+    // An attachment needs the server: offline says so instead of pretending.
+    await page.locator('input[type="file"]').setInputFiles({
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('margin notes'),
+    });
+    await page.getByRole('alert').filter({ hasText: 'Could not attach notes.txt' }).waitFor();
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+
+    await page.mouse.move(0, 0);
+    await snap(page, 'messages-offline.png');
+
+    await syncStatus(page, 'Offline').click();
+    const panel = page.getByRole('dialog', { name: 'This device' });
+    await panel.waitFor();
+    const waiting = await panel.getByLabel(/^Changes waiting to sync: /).textContent();
+    expect(Number(waiting)).toBeGreaterThanOrEqual(1);
+    await snap(page, 'sync-this-device-offline.png');
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+
+    await graceDesk.context.setOffline(false);
+    await syncStatus(page, 'Online').waitFor({ timeout: 15_000 });
+    await bubble(page, whileAway1).waitFor({ timeout: liveMs });
+    await bubble(page, whileAway2).waitFor();
+    // Ada's device has the reply (delivered) but nobody there has opened the thread yet.
+    await expect.poll(() => status(page, reply), { timeout: liveMs }).toBe('Delivered');
+    await navLink(adaDesk.page, 'Messages').getByLabel('1 unread message').waitFor();
+
+    await navLink(adaDesk.page, 'Messages').click();
+    await conversationRow(adaDesk.page, grace.name).click();
+    await bubble(adaDesk.page, reply).waitFor();
+    await expect.poll(() => status(page, reply), { timeout: liveMs }).toBe('Read');
+    await expect.poll(() => status(adaDesk.page, whileAway2), { timeout: liveMs }).toBe('Read');
+  });
+
+  it("shows the same thread on Ada's second device, and search finds a message", async () => {
+    const page = adaLaptop.page;
+    await openMessages(adaLaptop);
+    await conversationRow(page, grace.name).click();
+    const log = thread(page, grace.name);
+    for (const text of [first, whileAway1, whileAway2, reply]) await bubble(page, text).waitFor();
+    expect(await log.getByRole('article').count()).toBe(4);
+    await log.getByRole('separator', { name: 'Today' }).waitFor();
+    expect(await status(page, first)).toBe('Read');
+
+    await page.getByRole('textbox', { name: 'Search messages' }).fill('HOURLY rate');
+    const results = page.getByRole('list', { name: 'Search results' });
+    await results.getByRole('link').first().waitFor();
+    expect(await results.getByRole('link').count()).toBe(1);
+    await results.getByRole('link').first().click();
+    await expect.poll(() => page.url()).toContain('message=');
+    await bubble(page, whileAway2).waitFor();
+
+    await page.getByRole('textbox', { name: 'Search messages' }).fill('no such words anywhere');
+    await page.getByText('No messages contain “no such words anywhere”.').waitFor();
+    await page.getByRole('button', { name: 'Clear search' }).click();
+    await conversationRow(page, grace.name).waitFor();
+
+    // The same screen in the dark scheme, for people to look at.
+    await page.getByRole('button', { name: /^Colour scheme/ }).click();
+    await page.getByRole('menuitem', { name: 'Dark' }).click();
+    await expect
+      .poll(() => page.locator('html').getAttribute('data-mantine-color-scheme'))
+      .toBe('dark');
+    await page.mouse.move(0, 0);
+    await snap(page, 'messages-dark.png');
+  });
+
+  it('carries an attachment through the blob endpoints to the other side', async () => {
+    const page = adaDesk.page;
+    await page.locator('input[type="file"]').setInputFiles({
+      name: 'milestones.png',
+      mimeType: 'image/png',
+      buffer: chartPng(),
+    });
+    await page.getByRole('group', { name: 'Files to send' }).getByText('milestones.png').waitFor();
+    await page.getByLabel('Uploading milestones.png').waitFor({ state: 'detached' });
+    await composer(page).fill('The milestone chart.');
+    await composer(page).press('Enter');
+
+    const received = bubble(graceDesk.page, 'The milestone chart.');
+    await received.waitFor({ timeout: liveMs });
+    const image = received.getByRole('img', { name: 'milestones.png' });
+    await image.waitFor();
+    await expect
+      .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBe(240);
+    await expect.poll(() => status(page, 'The milestone chart.'), { timeout: liveMs }).toBe('Read');
+    await page.mouse.move(0, 0);
+    await snap(page, 'messages-thread.png');
+  });
+
+  it('logged no unexpected errors in any window', () => {
+    // Offline on purpose (refused connections), and the unknown email's 404.
+    const expected = [
+      /ERR_INTERNET_DISCONNECTED|ERR_NETWORK_CHANGED|ERR_CONNECTION_REFUSED/,
+      /^Failed to load resource: the server responded with a status of 404\b/,
+      /WebSocket connection to .* failed/,
+    ];
+    const unexpected = [adaDesk, adaLaptop, graceDesk].flatMap((device) =>
+      device.errors
+        .filter((text) => !expected.some((pattern) => pattern.test(text)))
+        .map((text) => `${device.label}: ${text}`),
+    );
+    expect(unexpected).toEqual([]);
+  });
+});
+
+/** One "device": the desktop side as the app wires it (own profile), and its own browser context. */
+async function startDevice(label: string, profile: string, port: number): Promise<Device> {
+  const services = await createMainServices({
+    config: { serverUrl: server.baseUrl, profile, version: 'e2e' },
+    host: 'browser',
+    log: silentLog,
+    keychain,
+    deviceName: label,
+  });
+  const host = await startBrowserHost({
+    rendererDir,
+    port,
+    handlers: services.handlers,
+    log: silentLog,
+  });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    colorScheme: 'light',
+    locale: 'en-GB',
+    timezoneId: 'Europe/London',
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  return { label, profile, host, context, page, errors };
+}
+
+async function signIn(device: Device, person: { email: string; password: string; name: string }) {
+  const { page } = device;
+  await page.goto(`${device.host.url}/`);
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.getByRole('textbox', { name: 'Email', exact: true }).fill(person.email);
+  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(person.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('banner').getByText(person.name).waitFor();
+}
+
+async function openMessages(device: Device) {
+  await navLink(device.page, 'Messages').click();
+  await device.page.getByRole('heading', { level: 1, name: 'Messages' }).waitFor();
+}
+
+function navLink(page: Page, name: string): Locator {
+  return page
+    .getByRole('navigation', { name: 'Main navigation' })
+    .getByRole('link', { name: new RegExp(`^${name}`) });
+}
+
+function conversationRow(page: Page, name: string): Locator {
+  return page
+    .getByRole('list', { name: 'Conversations' })
+    .getByRole('link', { name: new RegExp(name) });
+}
+
+function thread(page: Page, name: string): Locator {
+  return page.getByRole('log', { name: `Messages with ${name}` });
+}
+
+function composer(page: Page): Locator {
+  return page.getByRole('textbox', { name: 'Message', exact: true });
+}
+
+function bubble(page: Page, text: string): Locator {
+  return page.getByRole('log').getByRole('article').filter({ hasText: text });
+}
+
+/** The receipt line under one of my own messages: Waiting to send, Sent, Delivered, Read. */
+async function status(page: Page, text: string): Promise<string | null> {
+  const mark = bubble(page, text).getByTestId('message-status');
+  if ((await mark.count()) === 0) return null;
+  return (await mark.textContent())?.trim() ?? null;
+}
+
+function syncStatus(page: Page, state: string): Locator {
+  return page
+    .getByRole('banner')
+    .getByRole('button', { name: new RegExp(`^Sync status: ${state}`) });
+}
+
+function snap(page: Page, name: string) {
+  return page.screenshot({ path: join(screenshotDir, name), animations: 'disabled' });
+}
+
+/** A small bar chart as a real PNG (RGB, no filter), so the thumbnail has something to show. */
+function chartPng(width = 240, height = 120): Buffer {
+  const bars = [0.35, 0.6, 0.45, 0.8, 0.95];
+  const rows: Buffer[] = [];
+  for (let y = 0; y < height; y += 1) {
+    const row = Buffer.alloc(1 + width * 3);
+    for (let x = 0; x < width; x += 1) {
+      const bar = Math.floor((x / width) * bars.length);
+      const inBar = x % (width / bars.length) > 8;
+      const filled = inBar && height - y < (bars[bar] ?? 0) * (height - 12);
+      const [r, g, b] = filled ? [76, 110, 245] : [248, 249, 250];
+      row.writeUInt8(r, 1 + x * 3);
+      row.writeUInt8(g, 2 + x * 3);
+      row.writeUInt8(b, 3 + x * 3);
+    }
+    rows.push(row);
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.writeUInt8(8, 8); // bit depth
+  header.writeUInt8(2, 9); // RGB
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolvePort(port));
+    });
+  });
+}

@@ -1,0 +1,215 @@
+import { createHash } from 'node:crypto';
+import { addRxPlugin, type RxStorage } from 'rxdb';
+import { RxDBDevModePlugin, disableWarnings } from 'rxdb/plugins/dev-mode';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { getAjv, wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { DocumentOf } from '../../shared/sync/documents.ts';
+import { canonical } from '../../shared/sync/merge.ts';
+import { syncCollections, type SyncCollection } from '../../shared/sync/protocol.ts';
+import { collectionDefinitions, rxSchemaOf } from '../../src-renderer/sync/collections.ts';
+import { createUserDatabase, databaseNameFor } from '../../src-renderer/sync/database.ts';
+import { schemaFingerprints } from '../../src-renderer/sync/migrations.ts';
+import { rxJsonSchemaFromZod } from '../../src-renderer/sync/rx-schema.ts';
+import { z } from 'zod';
+
+disableWarnings();
+addRxPlugin(RxDBDevModePlugin);
+
+const alice = '6f1c1f0e-6a44-4c1e-9d55-0a4b7c2d9e01';
+const bob = '6f1c1f0e-6a44-4c1e-9d55-0a4b7c2d9e02';
+const at = '2026-11-21T10:00:00.000Z';
+
+/** One valid document per collection: the shape a new collection must also provide here. */
+const samples: { [C in SyncCollection]: DocumentOf[C] } = {
+  settings: {
+    id: alice,
+    updatedAt: at,
+    theme: 'dark',
+    locale: 'en-GB',
+    weekStartsOn: 1,
+    desktopNotifications: true,
+    notificationSound: false,
+  },
+  conversations: {
+    id: '0d6e4a52-3b1f-4c3a-8d2e-5f6a7b8c9d01',
+    updatedAt: at,
+    kind: 'direct',
+    title: null,
+    participants: [
+      { id: alice, name: 'Alice' },
+      { id: bob, name: 'Bob' },
+    ],
+    contractId: null,
+    projectId: null,
+    createdBy: alice,
+    createdAt: at,
+  },
+  messages: {
+    id: '0d6e4a52-3b1f-4c3a-8d2e-5f6a7b8c9d02',
+    updatedAt: at,
+    conversationId: '0d6e4a52-3b1f-4c3a-8d2e-5f6a7b8c9d01',
+    senderId: alice,
+    body: 'Hello',
+    attachments: [
+      { hash: 'a'.repeat(64), name: 'brief.pdf', size: 1200, mimeType: 'application/pdf' },
+    ],
+    sentAt: at,
+    editedAt: null,
+    receipts: { [bob]: { deliveredAt: at, readAt: null } },
+  },
+  notifications: {
+    id: '0d6e4a52-3b1f-4c3a-8d2e-5f6a7b8c9d03',
+    updatedAt: at,
+    userId: alice,
+    kind: 'message',
+    title: 'New message',
+    body: 'Alice wrote',
+    link: '/messages',
+    createdAt: at,
+    readAt: null,
+  },
+};
+
+/** Mutations each schema must refuse, checked against zod and the generated JSON schema alike. */
+const invalid: Array<[string, (doc: Record<string, unknown>) => void]> = [
+  ['an unknown field', (doc) => (doc.surprise = 1)],
+  ['a missing field', (doc) => delete doc.updatedAt],
+  ['a non-uuid id', (doc) => (doc.id = 'not-a-uuid')],
+  ['a wrong type', (doc) => (doc.updatedAt = 42)],
+];
+
+const validateJson = (collection: SyncCollection) =>
+  getAjv().compile({ ...rxSchemaOf(collection), $id: `megilance-${collection}-${Math.random()}` });
+
+describe('RxDB schemas generated from the zod schemas', () => {
+  it.each(syncCollections)('%s: a valid document passes zod and the JSON schema', (collection) => {
+    const doc = samples[collection];
+    expect(collectionDefinitions[collection].zod.safeParse(doc).success).toBe(true);
+    const validate = validateJson(collection);
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it.each(syncCollections)('%s: invalid documents fail both', (collection) => {
+    const validate = validateJson(collection);
+    for (const [label, mutate] of invalid) {
+      const doc = structuredClone(samples[collection]) as Record<string, unknown>;
+      mutate(doc);
+      expect(collectionDefinitions[collection].zod.safeParse(doc).success, label).toBe(false);
+      expect(validate(doc), label).toBe(false);
+    }
+  });
+
+  it.each(syncCollections)(
+    '%s: has id as bounded primary key and bounded indexes',
+    (collection) => {
+      const schema = rxSchemaOf(collection);
+      expect(schema.primaryKey).toBe('id');
+      expect(schema.version).toBe(collectionDefinitions[collection].version);
+      const properties = schema.properties as Record<string, { maxLength?: number }>;
+      expect(properties.id?.maxLength).toBe(36);
+      for (const field of (schema.indexes ?? []).flat()) {
+        expect(properties[field]?.maxLength, field).toBeGreaterThan(0);
+        expect(schema.required).toContain(field);
+      }
+    },
+  );
+
+  it('indexes messages by conversation and time, conversations and notifications by time', () => {
+    expect(rxSchemaOf('messages').indexes).toEqual([['conversationId', 'sentAt']]);
+    expect(rxSchemaOf('conversations').indexes).toEqual(['updatedAt']);
+    expect(rxSchemaOf('notifications').indexes).toEqual(['createdAt']);
+  });
+
+  it('is generic: a future collection with its own indexes generates too', () => {
+    const timeEntry = z
+      .object({
+        id: z.uuid(),
+        updatedAt: z.iso.datetime(),
+        contractId: z.uuid(),
+        startedAt: z.iso.datetime(),
+        minutes: z
+          .int()
+          .min(0)
+          .max(24 * 60),
+        note: z.string().max(500).nullable(),
+      })
+      .strict();
+    const schema = rxJsonSchemaFromZod(timeEntry, {
+      version: 0,
+      indexes: [['contractId', 'startedAt'], 'minutes'],
+    });
+    const properties = schema.properties as unknown as Record<string, Record<string, unknown>>;
+    expect(properties.startedAt?.maxLength).toBe(32);
+    expect(properties.minutes).toMatchObject({ minimum: 0, maximum: 1440, multipleOf: 1 });
+    expect(() => rxJsonSchemaFromZod(timeEntry, { version: 0, indexes: ['note'] })).toThrow(/note/);
+  });
+
+  it('keeps each schema at the version its fingerprint was recorded for', () => {
+    const actual = Object.fromEntries(
+      syncCollections.map((collection) => [
+        collection,
+        {
+          version: collectionDefinitions[collection].version,
+          sha256: createHash('sha256')
+            .update(canonical(rxSchemaOf(collection)))
+            .digest('hex'),
+        },
+      ]),
+    );
+    // If this fails, a zod schema changed: bump the collection's version, add a migration
+    // strategy in src-renderer/sync/migrations.ts, then record the new fingerprint there.
+    expect(actual).toEqual(schemaFingerprints);
+  });
+});
+
+/** Dev-mode wants a validating storage; it also proves the schemas against RxDB's checks. */
+const validated = () =>
+  wrappedValidateAjvStorage({ storage: getRxStorageMemory() }) as RxStorage<unknown, unknown>;
+
+describe('the user database', () => {
+  const opened: Array<{ close(): Promise<unknown> }> = [];
+  afterAll(async () => {
+    await Promise.all(opened.map((db) => db.close()));
+  });
+
+  it('names the database after the user, never shared between users', () => {
+    expect(databaseNameFor(alice)).toBe(`megilance_${alice.replace(/-/g, '')}`);
+    expect(databaseNameFor(alice)).not.toBe(databaseNameFor(bob));
+    expect(databaseNameFor(alice, 'Device 2')).toBe(`${databaseNameFor(alice)}_device2`);
+  });
+
+  it('opens every collection under dev-mode checks and stores valid documents', async () => {
+    const db = await createUserDatabase({
+      userId: alice,
+      storage: validated(),
+      multiInstance: false,
+    });
+    opened.push(db);
+    for (const collection of syncCollections) {
+      // The typed map of collections: each takes its own documents.
+      const rx = db.collections[collection] as unknown as {
+        insert(doc: unknown): Promise<{ toJSON(): unknown }>;
+      };
+      const stored = await rx.insert(samples[collection]);
+      expect(stored.toJSON()).toEqual(samples[collection]);
+    }
+  });
+
+  it('refuses an invalid write with the zod reason and normalises like the server', async () => {
+    const db = await createUserDatabase({
+      userId: bob,
+      storage: validated(),
+      multiInstance: false,
+    });
+    opened.push(db);
+    await expect(
+      db.messages.insert({ ...samples.messages, body: '   ', attachments: [] }),
+    ).rejects.toThrow(/text or an attachment/);
+    const conversation = await db.conversations.insert({
+      ...samples.conversations,
+      title: '  Launch plan  ',
+    });
+    expect(conversation.title).toBe('Launch plan');
+  });
+});
