@@ -8,7 +8,7 @@
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthResult, Session } from '../../shared/accounts/auth.ts';
 import type { User } from '../../shared/accounts/user.ts';
@@ -21,12 +21,12 @@ import { silentLog } from '../../src-main/log.ts';
 import { createMainServices } from '../../src-main/services.ts';
 import { keychainAccount } from '../../src-main/session/session-service.ts';
 import { client } from '../support/http.ts';
+import { launchChromium } from '../support/chromium.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const rendererDir = resolve(root, 'out/renderer');
 const screenshotDir = resolve(root, 'test-results/e2e');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Short enough that the story outlives its access tokens, so renewals really happen. */
 const accessTokenTtlSeconds = 10;
@@ -70,18 +70,7 @@ describe('accounts in the desktop UI', () => {
     host = await startHost(hostPort);
     expect(host.url).toBe(hostOrigin);
 
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({
       viewport: { width: 1280, height: 800 },
       colorScheme: 'light',

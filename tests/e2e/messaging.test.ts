@@ -11,13 +11,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
-import {
-  chromium,
-  type Browser,
-  type BrowserContext,
-  type Locator,
-  type Page,
-} from 'playwright-core';
+import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthResult } from '../../shared/accounts/auth.ts';
 import { startBrowserHost, type BrowserHost } from '../../src-main/browser-host/host.ts';
@@ -26,12 +20,12 @@ import { silentLog } from '../../src-main/log.ts';
 import { createMainServices } from '../../src-main/services.ts';
 import { keychainAccount } from '../../src-main/session/session-service.ts';
 import { client } from '../support/http.ts';
+import { launchChromium } from '../support/chromium.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const rendererDir = resolve(root, 'out/renderer');
 const screenshotDir = resolve(root, 'test-results/e2e');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const stamp = Date.now();
 const ada = {
@@ -91,18 +85,7 @@ describe('messaging between devices', () => {
       log: silentLog,
       probeTimeoutMs: 3_000,
     });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     const [p1 = 0, p2 = 0, p3 = 0] = ports;
     [adaDesk, adaLaptop, graceDesk] = await Promise.all([
       startDevice('Ada’s desk', 'e2e-ada-desk', p1),
