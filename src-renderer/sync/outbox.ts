@@ -62,9 +62,23 @@ export async function openOutbox(db: MegilanceDatabase): Promise<Outbox> {
     return new Map([...failed].map(([id, { reason }]) => [id, reason]));
   }
 
+  // A push settles hundreds of ids in one go: screens hear the outcome once, not per id
+  // (a new Set per settled id made a 1,000-document push quadratic).
+  let pendingDirty = false;
+  let failedDirty = false;
+  let emitQueued = false;
   function changed(pendingChanged: boolean, failedChanged: boolean) {
-    if (pendingChanged) pendingIds$.next(new Set(pending.keys()));
-    if (failedChanged) failed$.next(reasons());
+    pendingDirty ||= pendingChanged;
+    failedDirty ||= failedChanged;
+    if (!emitQueued) {
+      emitQueued = true;
+      queueMicrotask(() => {
+        emitQueued = false;
+        if (pendingDirty) pendingIds$.next(new Set(pending.keys()));
+        if (failedDirty) failed$.next(reasons());
+        pendingDirty = failedDirty = false;
+      });
+    }
     scheduleSave();
   }
 

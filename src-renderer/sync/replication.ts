@@ -20,7 +20,7 @@ import {
 import type { Problem } from '../../shared/api/problem.ts';
 import type { DocumentOf, WireDocument } from '../../shared/sync/documents.ts';
 import { canonical } from '../../shared/sync/merge.ts';
-import type { Checkpoint, SyncCollection } from '../../shared/sync/protocol.ts';
+import { MAX_PUSH_ROWS, type Checkpoint, type SyncCollection } from '../../shared/sync/protocol.ts';
 import { withoutRxMeta } from './conflict-handler.ts';
 import { SyncTransportError, type PushRow, type SyncTransport } from './http-transport.ts';
 import type { Outbox } from './outbox.ts';
@@ -32,7 +32,8 @@ import type { Persist } from './retry-policy.ts';
  * write that the pipelining of fetch and write is lost). The server allows up to 1,000.
  */
 export const PULL_BATCH_SIZE = 500;
-export const PUSH_BATCH_SIZE = 100;
+// As many as the server takes at once: fewer round trips and transactions per offline backlog.
+export const PUSH_BATCH_SIZE = MAX_PUSH_ROWS;
 /** Tries before a push still "waiting for a related change" is set aside as failed. */
 const PENDING_ATTEMPTS = 6;
 
