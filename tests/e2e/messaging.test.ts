@@ -8,24 +8,29 @@
  * Needs `npx electron-vite build` first (out/renderer) and /usr/bin/chromium.
  */
 import { mkdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
-import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthResult } from '../../shared/accounts/auth.ts';
-import { startBrowserHost, type BrowserHost } from '../../src-main/browser-host/host.ts';
 import { openKeychain, type Keychain } from '../../src-main/keychain/keychain.ts';
 import { silentLog } from '../../src-main/log.ts';
-import { createMainServices } from '../../src-main/services.ts';
 import { keychainAccount } from '../../src-main/session/session-service.ts';
 import { client } from '../support/http.ts';
 import { launchChromium } from '../support/chromium.ts';
+import {
+  composer,
+  conversationRow,
+  navLink,
+  openMessages,
+  signIn,
+  screenshotDir,
+  snap,
+  startDevice,
+  syncStatus,
+  type Device,
+} from '../support/desktop-devices.ts';
+import { freePort } from '../support/ports.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
-
-const root = resolve(import.meta.dirname, '../..');
-const rendererDir = resolve(root, 'out/renderer');
-const screenshotDir = resolve(root, 'test-results/e2e');
 
 const stamp = Date.now();
 const ada = {
@@ -44,15 +49,6 @@ const grace = {
 /** Live delivery must feel live: a message shows on the other side within this. */
 const liveMs = 5_000;
 
-type Device = {
-  label: string;
-  profile: string;
-  host: BrowserHost;
-  context: BrowserContext;
-  page: Page;
-  errors: string[];
-};
-
 let server: TestServer;
 let keychain: Keychain;
 let browser: Browser;
@@ -64,6 +60,9 @@ const first = 'Hello Grace, the contract draft is ready for you.';
 const whileAway1 = 'I added the milestone dates.';
 const whileAway2 = 'And the hourly rate we agreed.';
 const reply = 'Thanks Ada, I will read it on the train.';
+
+/** What every device of this story shares. */
+const world = () => ({ serverUrl: server.baseUrl, keychain, browser });
 
 describe('messaging between devices', () => {
   beforeAll(async () => {
@@ -88,9 +87,9 @@ describe('messaging between devices', () => {
     browser = await launchChromium();
     const [p1 = 0, p2 = 0, p3 = 0] = ports;
     [adaDesk, adaLaptop, graceDesk] = await Promise.all([
-      startDevice('Ada’s desk', 'e2e-ada-desk', p1),
-      startDevice('Ada’s laptop', 'e2e-ada-laptop', p2),
-      startDevice('Grace’s desk', 'e2e-grace-desk', p3),
+      startDevice(world(), 'Ada’s desk', 'e2e-ada-desk', p1),
+      startDevice(world(), 'Ada’s laptop', 'e2e-ada-laptop', p2),
+      startDevice(world(), 'Grace’s desk', 'e2e-grace-desk', p3),
     ]);
     await Promise.all([signIn(adaDesk, ada), signIn(adaLaptop, ada), signIn(graceDesk, grace)]);
   });
@@ -297,70 +296,8 @@ describe('messaging between devices', () => {
   });
 });
 
-/** One "device": the desktop side as the app wires it (own profile), and its own browser context. */
-async function startDevice(label: string, profile: string, port: number): Promise<Device> {
-  const services = await createMainServices({
-    config: { serverUrl: server.baseUrl, profile, version: 'e2e' },
-    host: 'browser',
-    log: silentLog,
-    keychain,
-    deviceName: label,
-  });
-  const host = await startBrowserHost({
-    rendererDir,
-    port,
-    handlers: services.handlers,
-    log: silentLog,
-  });
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    colorScheme: 'light',
-    locale: 'en-GB',
-    timezoneId: 'Europe/London',
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  return { label, profile, host, context, page, errors };
-}
-
-async function signIn(device: Device, person: { email: string; password: string; name: string }) {
-  const { page } = device;
-  await page.goto(`${device.host.url}/`);
-  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-  await page.getByRole('textbox', { name: 'Email', exact: true }).fill(person.email);
-  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(person.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('banner').getByText(person.name).waitFor();
-}
-
-async function openMessages(device: Device) {
-  await navLink(device.page, 'Messages').click();
-  await device.page.getByRole('heading', { level: 1, name: 'Messages' }).waitFor();
-}
-
-function navLink(page: Page, name: string): Locator {
-  return page
-    .getByRole('navigation', { name: 'Main navigation' })
-    .getByRole('link', { name: new RegExp(`^${name}`) });
-}
-
-function conversationRow(page: Page, name: string): Locator {
-  return page
-    .getByRole('list', { name: 'Conversations' })
-    .getByRole('link', { name: new RegExp(name) });
-}
-
 function thread(page: Page, name: string): Locator {
   return page.getByRole('log', { name: `Messages with ${name}` });
-}
-
-function composer(page: Page): Locator {
-  return page.getByRole('textbox', { name: 'Message', exact: true });
 }
 
 function bubble(page: Page, text: string): Locator {
@@ -372,16 +309,6 @@ async function status(page: Page, text: string): Promise<string | null> {
   const mark = bubble(page, text).getByTestId('message-status');
   if ((await mark.count()) === 0) return null;
   return (await mark.textContent())?.trim() ?? null;
-}
-
-function syncStatus(page: Page, state: string): Locator {
-  return page
-    .getByRole('banner')
-    .getByRole('button', { name: new RegExp(`^Sync status: ${state}`) });
-}
-
-function snap(page: Page, name: string) {
-  return page.screenshot({ path: join(screenshotDir, name), animations: 'disabled' });
 }
 
 /** A small bar chart as a real PNG (RGB, no filter), so the thumbnail has something to show. */
@@ -420,16 +347,4 @@ function chartPng(width = 240, height = 120): Buffer {
     chunk('IDAT', deflateSync(Buffer.concat(rows))),
     chunk('IEND', Buffer.alloc(0)),
   ]);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolvePort(port));
-    });
-  });
 }

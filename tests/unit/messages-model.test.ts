@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   conversationTitle,
+  editedFields,
+  editProblem,
   literalPattern,
   messagePreview,
   myReceiptAfter,
@@ -118,5 +120,32 @@ describe('the rules of the Messages screen', () => {
     expect(typingLine(['Grace'])).toBe('Grace is typing…');
     expect(typingLine(['Grace', 'Alan'])).toBe('Grace and Alan are typing…');
     expect(typingLine(['Grace', 'Alan', 'Ada'])).toBe('Several people are typing…');
+  });
+
+  it('edits only with something to say, within the limit', () => {
+    const file = { hash: 'h', name: 'a.png', size: 1, mimeType: 'image/png' };
+    expect(editProblem('   ', { attachments: [] })).toMatch(/needs some text/);
+    expect(editProblem('   ', { attachments: [file] })).toBeNull();
+    expect(editProblem('x'.repeat(10_001), { attachments: [] })).toMatch(/up to 10,000 characters/);
+    expect(editProblem('fine', { attachments: [] })).toBeNull();
+  });
+
+  it('stamps an edit later than the last one, even on a clock set back', () => {
+    const message = {
+      body: 'old',
+      editedAt: '2026-11-21T12:00:00.000Z',
+      updatedAt: '2026-11-21T12:00:00.000Z',
+    };
+    expect(editedFields(message, '  old  ', '2026-11-21T13:00:00.000Z')).toBeNull();
+    expect(editedFields(message, ' new ', '2026-11-21T13:00:00.000Z')).toEqual({
+      body: 'new',
+      editedAt: '2026-11-21T13:00:00.000Z',
+      updatedAt: '2026-11-21T13:00:00.000Z',
+    });
+    expect(editedFields(message, 'new', '2026-11-21T11:00:00.000Z')).toEqual({
+      body: 'new',
+      editedAt: '2026-11-21T12:00:00.001Z',
+      updatedAt: '2026-11-21T12:00:00.001Z',
+    });
   });
 });

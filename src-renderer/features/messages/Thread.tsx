@@ -1,14 +1,17 @@
 import {
+  ActionIcon,
   Box,
   Button,
   Center,
   Divider,
   Group,
   Loader,
+  Menu,
   Paper,
   ScrollArea,
   Stack,
   Text,
+  Textarea,
   Title,
   Tooltip,
   VisuallyHidden,
@@ -19,16 +22,31 @@ import {
   IconCheck,
   IconChecks,
   IconClockHour3,
+  IconDots,
   IconMessageCircleQuestion,
+  IconPencil,
+  IconTrash,
 } from '@tabler/icons-react';
-import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import {
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type FocusEvent,
+  type KeyboardEvent,
+} from 'react';
 import type { ConversationDocument, MessageDocument } from '../../../shared/sync/documents.ts';
+import { readableError } from '../../api/problems.ts';
 import type { SyncEngine } from '../../sync/engine.ts';
 import { useSyncEngine } from '../../sync/SyncProvider.tsx';
+import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { AttachmentView } from './AttachmentView.tsx';
 import { Composer } from './Composer.tsx';
 import {
+  deleteMessage,
+  editMessage,
   markReceipts,
   useConversation,
   useDeviceOffline,
@@ -40,8 +58,10 @@ import {
 } from './messages-data.ts';
 import {
   conversationTitle,
+  editProblem,
   formatTime,
   isUnreadBy,
+  maxMessageLength,
   otherParticipants,
   ownMessageStatus,
   ownStatusLabels,
@@ -207,6 +227,14 @@ function Thread({
                   focused={item.message.id === focusMessageId}
                   onRetry={() => engine.retry()}
                   onDiscard={() => void engine.discard(item.message.id)}
+                  actions={
+                    item.message.senderId === me
+                      ? {
+                          edit: (body) => editMessage(engine, item.message.id, body),
+                          remove: () => deleteMessage(engine, item.message.id),
+                        }
+                      : null
+                  }
                 />
               ),
             )
@@ -235,6 +263,13 @@ function Thread({
   );
 }
 
+/** What I can do to a message: only to my own (the server refuses the rest anyway). */
+type MessageActions = {
+  /** Resolves false when the text did not change. */
+  edit(body: string): Promise<boolean>;
+  remove(): Promise<void>;
+};
+
 function MessageBubble({
   message,
   mine,
@@ -245,6 +280,7 @@ function MessageBubble({
   focused,
   onRetry,
   onDiscard,
+  actions,
 }: {
   message: MessageDocument;
   mine: boolean;
@@ -255,67 +291,294 @@ function MessageBubble({
   focused: boolean;
   onRetry: () => void;
   onDiscard: () => void;
+  actions: MessageActions | null;
 }) {
   const failed = status?.kind === 'failed';
+  const [editing, setEditing] = useState(false);
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  // The actions button shows while the pointer is over the message or focus is inside it.
+  const [hovered, setHovered] = useState(false);
+  const [focusInside, setFocusInside] = useState(false);
+  const [menuOpened, setMenuOpened] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  const focusMenuButton = useRef(false);
+
+  // Back from the editor: focus returns to where it came from.
+  useEffect(() => {
+    if (editing || !focusMenuButton.current) return;
+    focusMenuButton.current = false;
+    menuButton.current?.focus();
+  }, [editing]);
+
+  const closeEditor = () => {
+    focusMenuButton.current = true;
+    setEditing(false);
+  };
+  const save = async (body: string) => {
+    if (!actions) return;
+    await actions.edit(body);
+    closeEditor();
+  };
+  const remove = async () => {
+    if (!actions) return;
+    setDeleting(true);
+    try {
+      await actions.remove();
+      // Gone from the database: this bubble unmounts with it.
+    } catch (error) {
+      setProblem(readableError(error));
+      setDeleting(false);
+      setConfirmingDelete(false);
+    }
+  };
+  const onBlur = (event: FocusEvent<HTMLElement>) => {
+    if (!event.currentTarget.contains(event.relatedTarget)) setFocusInside(false);
+  };
+
+  const bubble = (
+    <Paper
+      px="sm"
+      py={6}
+      radius="lg"
+      maw={actions ? undefined : 'min(560px, 80%)'}
+      miw={0}
+      bg={mine ? 'var(--mantine-primary-color-filled)' : 'var(--mantine-color-gray-light)'}
+      c={mine ? 'var(--mantine-primary-color-contrast)' : undefined}
+      style={{
+        borderBottomRightRadius: mine ? 4 : undefined,
+        borderBottomLeftRadius: mine ? undefined : 4,
+        outline: failed
+          ? '2px solid var(--mantine-color-red-filled)'
+          : focused
+            ? '3px solid var(--mantine-color-yellow-5)'
+            : undefined,
+        outlineOffset: 2,
+        opacity: status?.kind === 'pending' ? 0.8 : undefined,
+      }}
+    >
+      {message.body && (
+        <Text
+          size="sm"
+          style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}
+          data-testid="message-body"
+        >
+          {message.body}
+        </Text>
+      )}
+      {message.attachments.length > 0 && (
+        <Stack gap={6} mt={message.body ? 6 : 0} c="var(--mantine-color-text)">
+          {message.attachments.map((attachment) => (
+            <AttachmentView key={attachment.hash + attachment.name} attachment={attachment} />
+          ))}
+        </Stack>
+      )}
+    </Paper>
+  );
+
   return (
     <Box
       component="article"
       aria-label={mine ? 'Your message' : `Message from ${senderName}`}
       data-message-id={message.id}
       data-status={status?.kind}
+      data-edited={message.editedAt ? 'true' : undefined}
       mt={spaced ? 'sm' : 4}
       style={{
         display: 'flex',
         flexDirection: 'column',
         alignItems: mine ? 'flex-end' : 'flex-start',
       }}
+      onMouseEnter={() => setHovered(true)}
+      onMouseLeave={() => setHovered(false)}
+      onFocus={() => setFocusInside(true)}
+      onBlur={onBlur}
     >
       {showSender && !mine && (
         <Text size="xs" c="dimmed" mb={2} ml={4}>
           {senderName}
         </Text>
       )}
-      <Paper
-        px="sm"
-        py={6}
-        radius="lg"
-        maw="min(560px, 80%)"
-        bg={mine ? 'var(--mantine-primary-color-filled)' : 'var(--mantine-color-gray-light)'}
-        c={mine ? 'var(--mantine-primary-color-contrast)' : undefined}
-        style={{
-          borderBottomRightRadius: mine ? 4 : undefined,
-          borderBottomLeftRadius: mine ? undefined : 4,
-          outline: failed
-            ? '2px solid var(--mantine-color-red-filled)'
-            : focused
-              ? '3px solid var(--mantine-color-yellow-5)'
-              : undefined,
-          outlineOffset: 2,
-          opacity: status?.kind === 'pending' ? 0.8 : undefined,
-        }}
-      >
-        {message.body && (
-          <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
-            {message.body}
-          </Text>
-        )}
-        {message.attachments.length > 0 && (
-          <Stack gap={6} mt={message.body ? 6 : 0} c="var(--mantine-color-text)">
-            {message.attachments.map((attachment) => (
-              <AttachmentView key={attachment.hash + attachment.name} attachment={attachment} />
-            ))}
-          </Stack>
-        )}
-      </Paper>
+      {editing ? (
+        <MessageEditor message={message} onSave={save} onCancel={closeEditor} />
+      ) : actions ? (
+        <Group
+          gap={6}
+          wrap="nowrap"
+          justify="flex-end"
+          align="center"
+          maw="min(592px, 85%)"
+          style={{ alignSelf: 'flex-end' }}
+        >
+          <Menu
+            position="bottom-end"
+            width={160}
+            withinPortal
+            opened={menuOpened}
+            onChange={setMenuOpened}
+          >
+            <Menu.Target>
+              <ActionIcon
+                ref={menuButton}
+                variant="subtle"
+                color="gray"
+                radius="xl"
+                size="md"
+                aria-label="Message actions"
+                style={{
+                  flexShrink: 0,
+                  opacity: hovered || focusInside || menuOpened ? 1 : 0,
+                  transition: 'opacity 120ms ease',
+                }}
+              >
+                <IconDots size={16} aria-hidden />
+              </ActionIcon>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Item
+                leftSection={<IconPencil size={16} stroke={1.6} aria-hidden />}
+                onClick={() => {
+                  setProblem(null);
+                  setEditing(true);
+                }}
+              >
+                Edit
+              </Menu.Item>
+              <Menu.Item
+                color="red"
+                leftSection={<IconTrash size={16} stroke={1.6} aria-hidden />}
+                onClick={() => {
+                  setProblem(null);
+                  setConfirmingDelete(true);
+                }}
+              >
+                Delete
+              </Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+          {bubble}
+        </Group>
+      ) : (
+        bubble
+      )}
       <Group gap={6} mt={2} px={4} wrap="nowrap">
         <Tooltip label={formatDateTime(message.sentAt)} openDelay={400}>
           <Text size="xs" c="dimmed" component="time" dateTime={message.sentAt}>
             {formatTime(message.sentAt)}
           </Text>
         </Tooltip>
+        {message.editedAt && (
+          <Tooltip label={`Edited ${formatDateTime(message.editedAt)}`} openDelay={400}>
+            <Text size="xs" c="dimmed" data-testid="message-edited">
+              (edited)
+            </Text>
+          </Tooltip>
+        )}
         {status && <StatusMark status={status} onRetry={onRetry} onDiscard={onDiscard} />}
       </Group>
+      {problem && (
+        <Text size="xs" c="red" role="alert" px={4}>
+          {problem}
+        </Text>
+      )}
+      {actions && (
+        <ConfirmDialog
+          opened={confirmingDelete}
+          title="Delete message?"
+          confirmLabel="Delete"
+          busy={deleting}
+          onConfirm={() => void remove()}
+          onCancel={() => setConfirmingDelete(false)}
+        >
+          It goes from this conversation on every device, yours and theirs, as soon as they are
+          online.
+        </ConfirmDialog>
+      )}
     </Box>
+  );
+}
+
+/** Edits a message's text in place: Enter saves, Shift+Enter starts a new line, Esc cancels. */
+function MessageEditor({
+  message,
+  onSave,
+  onCancel,
+}: {
+  message: MessageDocument;
+  onSave: (body: string) => Promise<void>;
+  onCancel: () => void;
+}) {
+  const [draft, setDraft] = useState(message.body);
+  const [saving, setSaving] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const textarea = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    const element = textarea.current;
+    if (!element) return;
+    element.focus();
+    element.setSelectionRange(element.value.length, element.value.length);
+  }, []);
+
+  const save = async () => {
+    const invalid = editProblem(draft, message);
+    if (invalid) {
+      setProblem(invalid);
+      return;
+    }
+    setSaving(true);
+    try {
+      await onSave(draft);
+    } catch (error) {
+      setProblem(readableError(error));
+      setSaving(false);
+    }
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();
+      onCancel();
+      return;
+    }
+    if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing) return;
+    event.preventDefault();
+    if (!saving) void save();
+  };
+
+  return (
+    <Paper withBorder radius="lg" p="xs" w="min(560px, 80%)" shadow="xs">
+      <Textarea
+        ref={textarea}
+        aria-label="Edit message"
+        autosize
+        minRows={1}
+        maxRows={8}
+        maxLength={maxMessageLength}
+        value={draft}
+        error={problem}
+        onChange={(event) => {
+          setDraft(event.currentTarget.value);
+          setProblem(null);
+        }}
+        onKeyDown={onKeyDown}
+      />
+      <Group justify="space-between" gap="xs" mt={6} wrap="nowrap">
+        <Text size="xs" c="dimmed">
+          Enter to save · Esc to cancel
+        </Text>
+        <Group gap={6} wrap="nowrap">
+          <Button size="compact-sm" variant="default" onClick={onCancel} disabled={saving}>
+            Cancel
+          </Button>
+          <Button size="compact-sm" onClick={() => void save()} loading={saving}>
+            Save
+          </Button>
+        </Group>
+      </Group>
+    </Paper>
   );
 }
 

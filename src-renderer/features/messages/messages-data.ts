@@ -12,6 +12,8 @@ import { useObservable, useSyncEngine } from '../../sync/SyncProvider.tsx';
 import { useSessionStore } from '../session/session-store.ts';
 import {
   byTimeSent,
+  editedFields,
+  editProblem,
   isUndeliveredTo,
   isUnreadBy,
   literalPattern,
@@ -21,8 +23,9 @@ import {
 
 /**
  * Messages' view of the device database: live queries as hooks, and the few writes the screen
- * makes (a conversation, a message, my own receipts). Everything here works offline; the sync
- * engine carries it to the server and the other devices when it can.
+ * makes (a conversation, a message, edits and deletions of my own messages, my own receipts).
+ * Everything here works offline; the sync engine carries it to the server and the other
+ * devices when it can.
  */
 
 export type ConversationSummary = {
@@ -284,6 +287,48 @@ export async function sendMessage(
   };
   await engine.db.messages.insert(message);
   return message;
+}
+
+/** One of my own messages as this device holds it now; anything else is refused here. */
+async function myMessage(engine: SyncEngine, messageId: string) {
+  const doc = await engine.db.messages.findOne(messageId).exec();
+  if (!doc) throw new Error('This message is no longer on this device; it may have been deleted.');
+  if (doc.senderId !== engine.userId) {
+    throw new Error('Only the person who sent a message can change it.');
+  }
+  return doc;
+}
+
+/**
+ * Replaces the text of one of my messages, marked as edited now. Written here first like any
+ * message (pending until the server has it); an edit made meanwhile on another of my devices
+ * is settled by the messages' merge: the later edit keeps its text. Resolves false when the
+ * text did not change (nothing written).
+ */
+export async function editMessage(
+  engine: SyncEngine,
+  messageId: string,
+  body: string,
+): Promise<boolean> {
+  const doc = await myMessage(engine, messageId);
+  const problem = editProblem(body, doc);
+  if (problem) throw new Error(problem);
+  if (!editedFields(doc, body, nowIso())) return false;
+  // On the latest revision: receipts from the other side may have arrived since it was read.
+  await doc.incrementalModify((data) => {
+    const fields = editedFields(data, body, nowIso());
+    return fields ? { ...data, ...fields } : data;
+  });
+  return true;
+}
+
+/**
+ * Deletes one of my messages: RxDB keeps a tombstone that syncs like any change, so it goes
+ * from every device of everyone in the conversation, and the server keeps the tombstone.
+ */
+export async function deleteMessage(engine: SyncEngine, messageId: string): Promise<void> {
+  const doc = await myMessage(engine, messageId);
+  await doc.incrementalRemove();
 }
 
 /** Receipt writes on their way, by `${messageId}:${kind}`: a live query re-emitting meanwhile

@@ -115,6 +115,46 @@ export const ownStatusLabels: Record<OwnMessageStatus['kind'], string> = {
   read: 'Read',
 };
 
+/** The longest text a message may carry (the documents' schema says the same). */
+export const maxMessageLength = 10_000;
+
+/** Why this text cannot replace a message's body, or null when it can. */
+export function editProblem(
+  body: string,
+  message: Pick<MessageDocument, 'attachments'>,
+): string | null {
+  if (body.trim().length === 0 && message.attachments.length === 0) {
+    return 'A message needs some text. To take it back, delete it instead.';
+  }
+  if (body.length > maxMessageLength) {
+    return `A message can hold up to ${maxMessageLength.toLocaleString()} characters.`;
+  }
+  return null;
+}
+
+/**
+ * What an edit of my message writes: the new text, stamped as edited now, or null when the
+ * text did not change (nothing to write, nothing to sync). The edit time never goes back
+ * behind the message's last one, so an edit made here always counts as later than the one it
+ * replaced, even on a clock that was set back (concurrent edits merge by it).
+ */
+export function editedFields(
+  message: Pick<MessageDocument, 'body' | 'editedAt' | 'updatedAt'>,
+  body: string,
+  now: string,
+): Pick<MessageDocument, 'body' | 'editedAt' | 'updatedAt'> | null {
+  const text = body.trim();
+  if (text === message.body) return null;
+  const editedAt = afterBoth(now, message.editedAt);
+  return { body: text, editedAt, updatedAt: afterBoth(editedAt, message.updatedAt) };
+}
+
+/** `now`, or a millisecond after `previous` when the clock says otherwise. */
+function afterBoth(now: string, previous: string | null): string {
+  if (previous === null || now > previous) return now;
+  return new Date(Date.parse(previous) + 1).toISOString();
+}
+
 /** Messages in the order people expect to read them: when they were written, then by id. */
 export function byTimeSent(
   a: Pick<MessageDocument, 'sentAt' | 'id'>,

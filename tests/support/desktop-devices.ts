@@ -1,0 +1,103 @@
+import { join, resolve } from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { startBrowserHost, type BrowserHost } from '../../src-main/browser-host/host.ts';
+import type { Keychain } from '../../src-main/keychain/keychain.ts';
+import { silentLog } from '../../src-main/log.ts';
+import { createMainServices } from '../../src-main/services.ts';
+
+/**
+ * "Devices" for the browser suites: the desktop's main-process services behind a browser host
+ * (own profile, so its own keychain entry) and a browser context of their own (own IndexedDB).
+ */
+const root = resolve(import.meta.dirname, '../..');
+export const rendererDir = resolve(root, 'out/renderer');
+export const screenshotDir = resolve(root, 'test-results/e2e');
+
+export type Device = {
+  label: string;
+  profile: string;
+  host: BrowserHost;
+  context: BrowserContext;
+  page: Page;
+  /** Every page error and console error, for the "no unexpected errors" check. */
+  errors: string[];
+};
+
+export async function startDevice(
+  world: { serverUrl: string; keychain: Keychain; browser: Browser },
+  label: string,
+  profile: string,
+  port: number,
+): Promise<Device> {
+  const services = await createMainServices({
+    config: { serverUrl: world.serverUrl, profile, version: 'e2e' },
+    host: 'browser',
+    log: silentLog,
+    keychain: world.keychain,
+    deviceName: label,
+  });
+  const host = await startBrowserHost({
+    rendererDir,
+    port,
+    handlers: services.handlers,
+    log: silentLog,
+  });
+  const context = await world.browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    colorScheme: 'light',
+    locale: 'en-GB',
+    timezoneId: 'Europe/London',
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  return { label, profile, host, context, page, errors };
+}
+
+export async function signIn(
+  device: Device,
+  person: { email: string; password: string; name: string },
+) {
+  const { page } = device;
+  await page.goto(`${device.host.url}/`);
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.getByRole('textbox', { name: 'Email', exact: true }).fill(person.email);
+  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(person.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('banner').getByText(person.name).waitFor();
+}
+
+export function navLink(page: Page, name: string): Locator {
+  return page
+    .getByRole('navigation', { name: 'Main navigation' })
+    .getByRole('link', { name: new RegExp(`^${name}`) });
+}
+
+export async function openMessages(device: Device) {
+  await navLink(device.page, 'Messages').click();
+  await device.page.getByRole('heading', { level: 1, name: 'Messages' }).waitFor();
+}
+
+export function conversationRow(page: Page, name: string): Locator {
+  return page
+    .getByRole('list', { name: 'Conversations' })
+    .getByRole('link', { name: new RegExp(name) });
+}
+
+export function composer(page: Page): Locator {
+  return page.getByRole('textbox', { name: 'Message', exact: true });
+}
+
+export function syncStatus(page: Page, state: string): Locator {
+  return page
+    .getByRole('banner')
+    .getByRole('button', { name: new RegExp(`^Sync status: ${state}`) });
+}
+
+export function snap(page: Page, name: string) {
+  return page.screenshot({ path: join(screenshotDir, name), animations: 'disabled' });
+}
