@@ -19,12 +19,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthResult } from '../../shared/accounts/auth.ts';
 import type { WireDocument } from '../../shared/sync/documents.ts';
 import type { Checkpoint } from '../../shared/sync/protocol.ts';
-import { openKeychain, type Keychain } from '../../src-main/keychain/keychain.ts';
-import { silentLog } from '../../src-main/log.ts';
-import { keychainAccount } from '../../src-main/session/session-service.ts';
+import type { Keychain } from '../../src-main/keychain/keychain.ts';
 import { client } from '../support/http.ts';
 import { launchChromium } from '../support/chromium.ts';
 import {
+  closeDevices,
   composer,
   conversationRow,
   openMessages,
@@ -32,6 +31,7 @@ import {
   screenshotDir,
   snap,
   startDevice,
+  storyKeychain,
   syncStatus,
   type Device,
 } from '../support/desktop-devices.ts';
@@ -103,11 +103,7 @@ describe('editing and deleting messages across devices', () => {
     adaToken = tokens[0] ?? '';
     graceToken = tokens[1] ?? '';
 
-    keychain = await openKeychain({
-      service: `MegiLance-e2e-conflicts-${process.pid}`,
-      log: silentLog,
-      probeTimeoutMs: 3_000,
-    });
+    keychain = await storyKeychain('conflicts');
     browser = await launchChromium();
     const [p1 = 0, p2 = 0, p3 = 0] = ports;
     [adaDesktop, adaLaptop, graceDesk] = await Promise.all([
@@ -119,13 +115,7 @@ describe('editing and deleting messages across devices', () => {
   });
 
   afterAll(async () => {
-    for (const device of [adaDesktop, adaLaptop, graceDesk]) {
-      await device?.context.close();
-      await device?.host.close();
-      if (device && keychain && server) {
-        await keychain.delete(keychainAccount(device.profile, server.baseUrl));
-      }
-    }
+    await closeDevices([adaDesktop, adaLaptop, graceDesk], keychain, server?.baseUrl);
     await browser?.close();
     await server?.close();
   });

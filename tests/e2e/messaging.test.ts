@@ -12,12 +12,11 @@ import { crc32, deflateSync } from 'node:zlib';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthResult } from '../../shared/accounts/auth.ts';
-import { openKeychain, type Keychain } from '../../src-main/keychain/keychain.ts';
-import { silentLog } from '../../src-main/log.ts';
-import { keychainAccount } from '../../src-main/session/session-service.ts';
+import type { Keychain } from '../../src-main/keychain/keychain.ts';
 import { client } from '../support/http.ts';
 import { launchChromium } from '../support/chromium.ts';
 import {
+  closeDevices,
   composer,
   conversationRow,
   navLink,
@@ -26,6 +25,7 @@ import {
   screenshotDir,
   snap,
   startDevice,
+  storyKeychain,
   syncStatus,
   type Device,
 } from '../support/desktop-devices.ts';
@@ -79,11 +79,7 @@ describe('messaging between devices', () => {
       expect(registered.status).toBe(201);
     }
 
-    keychain = await openKeychain({
-      service: `MegiLance-e2e-messaging-${process.pid}`,
-      log: silentLog,
-      probeTimeoutMs: 3_000,
-    });
+    keychain = await storyKeychain('messaging');
     browser = await launchChromium();
     const [p1 = 0, p2 = 0, p3 = 0] = ports;
     [adaDesk, adaLaptop, graceDesk] = await Promise.all([
@@ -95,13 +91,7 @@ describe('messaging between devices', () => {
   });
 
   afterAll(async () => {
-    for (const device of [adaDesk, adaLaptop, graceDesk]) {
-      await device?.context.close();
-      await device?.host.close();
-      if (device && keychain && server) {
-        await keychain.delete(keychainAccount(device.profile, server.baseUrl));
-      }
-    }
+    await closeDevices([adaDesk, adaLaptop, graceDesk], keychain, server?.baseUrl);
     await browser?.close();
     await server?.close();
   });

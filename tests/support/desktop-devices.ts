@@ -1,9 +1,10 @@
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startBrowserHost, type BrowserHost } from '../../src-main/browser-host/host.ts';
-import type { Keychain } from '../../src-main/keychain/keychain.ts';
+import { openKeychain, type Keychain } from '../../src-main/keychain/keychain.ts';
 import { silentLog } from '../../src-main/log.ts';
 import { createMainServices } from '../../src-main/services.ts';
+import { keychainAccount } from '../../src-main/session/session-service.ts';
 
 /**
  * "Devices" for the browser suites: the desktop's main-process services behind a browser host
@@ -100,4 +101,30 @@ export function syncStatus(page: Page, state: string): Locator {
 
 export function snap(page: Page, name: string) {
   return page.screenshot({ path: join(screenshotDir, name), animations: 'disabled' });
+}
+
+/**
+ * The OS keychain when one answers (npm test runs a private gnome-keyring), under a service
+ * name of this story's own; otherwise memory.
+ */
+export function storyKeychain(story: string): Promise<Keychain> {
+  return openKeychain({
+    service: `MegiLance-e2e-${story}-${process.pid}`,
+    log: silentLog,
+    probeTimeoutMs: 3_000,
+  });
+}
+
+/** Closes each device and removes the sign-in it left in the keychain. */
+export async function closeDevices(
+  devices: ReadonlyArray<Device | undefined>,
+  keychain: Keychain | undefined,
+  serverUrl: string | undefined,
+) {
+  for (const device of devices) {
+    await device?.context.close();
+    await device?.host.close();
+    if (device && keychain && serverUrl)
+      await keychain.delete(keychainAccount(device.profile, serverUrl));
+  }
 }
