@@ -137,13 +137,14 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('sync server on %s', (dialect
     const after = await pull('messages', ben, rest.body.checkpoint ?? undefined);
     expect(after.body.documents).toEqual([deleted]);
 
-    // Ben was told about the new message by a notification of his own.
+    // Ben was told about the new messages by one notification of his own, which no longer
+    // quotes the message Ann took back.
     const notifications = await pull('notifications', ben);
     expect(notifications.body.documents).toHaveLength(1);
     expect(notifications.body.documents[0]).toMatchObject({
       kind: 'message',
       title: 'New message from Ann',
-      body: 'The brief is attached',
+      body: 'A message was deleted',
       link: `/messages/${conversation.id}`,
       readAt: null,
     });
@@ -241,6 +242,21 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('sync server on %s', (dialect
     expect(
       (await push('messages', ben, [{ newDocumentState: read, assumedMasterState: message }])).body,
     ).toEqual([]);
+  });
+
+  it('rewrites an unread notification when the message it quotes is edited', async () => {
+    const conversation = conversationBetween(cat, ben);
+    await push('conversations', cat, [{ newDocumentState: conversation }]);
+    const typo = messageIn(conversation, cat, 'Meet at 10 on Mondya');
+    await push('messages', cat, [{ newDocumentState: typo }]);
+    const fixed = { ...typo, body: 'Meet at 10 on Monday', editedAt: new Date().toISOString() };
+    expect(
+      (await push('messages', cat, [{ newDocumentState: fixed, assumedMasterState: typo }])).body,
+    ).toEqual([]);
+    const notifications = (await pull('notifications', ben)).body.documents.filter(
+      (n) => n.link === `/messages/${conversation.id}`,
+    );
+    expect(notifications.map((n) => n.body)).toEqual(['Meet at 10 on Monday']);
   });
 
   it('asks a message to wait for its conversation instead of refusing it', async () => {

@@ -120,6 +120,13 @@ export const messagesSpec: SyncSpec<'messages'> = {
       }
     }
     if (!existing && !document._deleted) await notifyRecipients(context, document);
+    else if (
+      existing &&
+      !existing._deleted &&
+      (document._deleted || document.body !== existing.body)
+    ) {
+      await revisePreviews(context, existing, document);
+    }
   },
   audience: (db, document) => participantIds(db, document.conversationId),
 };
@@ -141,7 +148,7 @@ async function notifyRecipients(context: SyncWriteContext, message: Message) {
   if (recipients.length === 0) return;
 
   const link = `/messages/${message.conversationId}`;
-  const preview = message.body.trim() ? message.body.trim().slice(0, 140) : 'Sent an attachment';
+  const preview = previewOf(message);
   const now = new Date().toISOString();
   let seq = await context.allocate('notifications', recipients.length);
   for (const recipient of recipients) {
@@ -174,6 +181,40 @@ async function notifyRecipients(context: SyncWriteContext, message: Message) {
       .onConflict((conflict) => conflict.column('id').doUpdateSet(row))
       .execute();
     context.touched('notifications', seq, [recipient.id]);
+    seq += 1;
+  }
+}
+
+const previewOf = (message: Message) =>
+  message.body.trim() ? message.body.trim().slice(0, 140) : 'Sent an attachment';
+
+/**
+ * An unread notification quoting a message must not keep text its sender has since changed
+ * or taken back: it is rewritten to the new text, or to say the message was deleted.
+ */
+async function revisePreviews(context: SyncWriteContext, before: Message, after: Message) {
+  const { trx } = context;
+  const stale = await trx
+    .selectFrom('notifications')
+    .select(['id', 'user_id'])
+    .where('link', '=', `/messages/${before.conversationId}`)
+    .where('body', '=', previewOf(before))
+    .where('read_at', 'is', null)
+    .where('deleted', '=', 0)
+    .execute();
+  if (stale.length === 0) return;
+  let seq = await context.allocate('notifications', stale.length);
+  for (const notification of stale) {
+    await trx
+      .updateTable('notifications')
+      .set({
+        body: after._deleted ? 'A message was deleted' : previewOf(after),
+        seq,
+        updated_at: new Date().toISOString(),
+      })
+      .where('id', '=', notification.id)
+      .execute();
+    context.touched('notifications', seq, [notification.user_id]);
     seq += 1;
   }
 }
