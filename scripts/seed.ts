@@ -1,10 +1,12 @@
 /**
  * `npm run seed`: fills the configured database (same environment as `npm run server`)
- * with what a new user needs to try MegiLance. Today: a demo client and a demo freelancer.
+ * with what a new user needs to try MegiLance. Today: a demo client and a demo freelancer,
+ * and the marketplace's default category tree and skills.
  */
 import { ConfigError, loadConfig } from '../server/config.ts';
 import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
+import { seedTaxonomy } from '../server/marketplace/seed-taxonomy.ts';
 import { demoAccounts, demoPassword, seedDemoAccounts } from '../server/seed/demo-accounts.ts';
 
 try {
@@ -21,6 +23,10 @@ try {
         `  ${account.role.padEnd(10)} ${account.email}  password: ${demoPassword}  (${state})`,
       );
     }
+    const taxonomy = await seedTaxonomy(db);
+    console.log(
+      `Marketplace: ${taxonomy.categories} new categor${taxonomy.categories === 1 ? 'y' : 'ies'}, ${taxonomy.skills} new skill(s).`,
+    );
   } finally {
     await db.close();
   }

@@ -16,6 +16,9 @@ import { blobRouter, blobOpenApiPaths } from './blobs/routes.ts';
 import { fileBlobStore } from './blobs/blob-store.ts';
 import { healthRoutes } from './health/routes.ts';
 import { attachLiveServer, type LiveServer } from './live/live-server.ts';
+import { ProjectService } from './marketplace/projects.ts';
+import { marketplaceRoutes } from './marketplace/routes.ts';
+import { TaxonomyService } from './marketplace/taxonomy.ts';
 import { syncRoutes } from './sync/routes.ts';
 import { SyncService } from './sync/sync-service.ts';
 import { userRoutes } from './users/routes.ts';
@@ -56,11 +59,14 @@ export async function startServer(
     const announcer: { live?: LiveServer } = {};
     const sync = new SyncService(db, (changes) => announcer.live?.announce(changes));
     const blobs = fileBlobStore(join(config.dataDir, 'blobs'));
+    const taxonomy = new TaxonomyService(db);
+    const projects = new ProjectService(db, taxonomy);
     const routes = [
       ...healthRoutes(db, serverVersion),
       ...accountRoutes(accounts, sessions),
       ...userRoutes(db),
       ...syncRoutes(sync),
+      ...marketplaceRoutes(taxonomy, projects),
     ];
 
     const app = createApp({

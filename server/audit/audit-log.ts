@@ -12,7 +12,14 @@ export type AuditAction =
   | 'session.signed_out'
   | 'session.revoked'
   | 'session.others_revoked'
-  | 'session.refresh_token_reused';
+  | 'session.refresh_token_reused'
+  | 'category.created'
+  | 'category.updated'
+  | 'skill.created'
+  | 'tag.created'
+  | 'project.created'
+  | 'project.updated'
+  | 'project.status_changed';
 
 export interface AuditEntry {
   action: AuditAction;

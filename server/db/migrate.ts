@@ -2,12 +2,14 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely/migrati
 import type { Db, DialectName } from './database.ts';
 import { accountsMigration } from './migrations/0001-accounts.ts';
 import { syncMigration } from './migrations/0002-sync.ts';
+import { marketplaceMigration } from './migrations/0003-marketplace.ts';
 
 /** The one ordered list of migrations; each takes the dialect so one file serves both. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
   return {
     '0001-accounts': accountsMigration(dialect),
     '0002-sync': syncMigration(dialect),
+    '0003-marketplace': marketplaceMigration(dialect),
   };
 }
 

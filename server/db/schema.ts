@@ -141,6 +141,61 @@ export interface BlobUploadsTable {
   created_at: string;
 }
 
+export interface CategoriesTable {
+  id: string;
+  parent_id: string | null;
+  slug: string;
+  name: string;
+  icon: string | null;
+  active: Flag;
+  position: number;
+  created_at: string;
+}
+
+/** Skills and tags share one shape. */
+export interface TermsTable {
+  id: string;
+  slug: string;
+  name: string;
+  created_at: string;
+}
+
+export interface ProjectsTable {
+  id: string;
+  client_id: string;
+  title: string;
+  /** Sanitised on the way in: safe to render as markup. */
+  description_html: string;
+  category_id: string;
+  budget_type: 'fixed' | 'hourly';
+  budget_min_minor: number;
+  budget_max_minor: number;
+  currency: string;
+  /** A calendar date, `YYYY-MM-DD`. */
+  deadline: string | null;
+  visibility: 'public' | 'invite';
+  status: 'draft' | 'open' | 'in_progress' | 'completed' | 'cancelled';
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
+}
+
+export interface ProjectSkillsTable {
+  project_id: string;
+  skill_id: string;
+}
+
+export interface ProjectTagsTable {
+  project_id: string;
+  tag_id: string;
+}
+
+export interface ProjectViewsTable {
+  project_id: string;
+  viewer_id: string;
+  first_viewed_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -156,4 +211,11 @@ export interface Database {
   notifications: NotificationsTable;
   blobs: BlobsTable;
   blob_uploads: BlobUploadsTable;
+  categories: CategoriesTable;
+  skills: TermsTable;
+  tags: TermsTable;
+  projects: ProjectsTable;
+  project_skills: ProjectSkillsTable;
+  project_tags: ProjectTagsTable;
+  project_views: ProjectViewsTable;
 }

@@ -15,13 +15,19 @@ export class HttpProblem extends Error {
   readonly title: string;
   readonly errors: FieldError[] | undefined;
   readonly headers: Record<string, string>;
+  /** RFC 9457 extension members, e.g. `allowed` on an invalid transition. */
+  readonly extensions: Record<string, unknown>;
 
   constructor(
     status: number,
     type: ProblemType,
     title: string,
     detail?: string,
-    options: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+    options: {
+      errors?: FieldError[];
+      headers?: Record<string, string>;
+      extensions?: Record<string, unknown>;
+    } = {},
   ) {
     super(detail ?? title);
     this.name = 'HttpProblem';
@@ -30,6 +36,7 @@ export class HttpProblem extends Error {
     this.title = title;
     this.errors = options.errors;
     this.headers = options.headers ?? {};
+    this.extensions = options.extensions ?? {};
   }
 }
 
@@ -47,6 +54,7 @@ export const problems = {
       { errors },
     ),
   notFound: (detail: string) => new HttpProblem(404, problemTypes.notFound, 'Not found', detail),
+  forbidden: (detail: string) => new HttpProblem(403, problemTypes.forbidden, 'Forbidden', detail),
   unauthenticated: () =>
     new HttpProblem(
       401,
@@ -98,6 +106,8 @@ export const problemErrorHandler: ErrorRequestHandler = (error: unknown, req, re
   const base = { instance: req.originalUrl, requestId: requestIdOf(req) };
   if (error instanceof HttpProblem) {
     const problem: Problem = {
+      // Extensions first: they may add members, never replace the standard ones.
+      ...error.extensions,
       type: error.type,
       title: error.title,
       status: error.status,

@@ -18,6 +18,10 @@ export const problemTypes = {
   sessionRevoked: 'urn:megilance:problem:session-revoked',
   refreshTokenReused: 'urn:megilance:problem:refresh-token-reused',
   forbidden: 'urn:megilance:problem:forbidden',
+  /** A status change the lifecycle does not allow; `allowed` lists the ones it does. */
+  invalidTransition: 'urn:megilance:problem:invalid-transition',
+  /** A write that conflicts with what exists (a taken slug, a closed project). */
+  conflict: 'urn:megilance:problem:conflict',
   /** A sync push that depends on a document still on its way: retry shortly, nothing is lost. */
   syncPending: 'urn:megilance:problem:sync-pending',
   unavailable: 'urn:megilance:problem:unavailable',
@@ -42,6 +46,8 @@ export const problemSchema = z
     instance: z.string().optional(),
     requestId: z.string().optional(),
     errors: z.array(fieldErrorSchema).optional(),
+    /** On an invalid transition: the statuses that may follow the current one. */
+    allowed: z.array(z.string()).optional(),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 

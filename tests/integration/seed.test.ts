@@ -26,9 +26,11 @@ describe('npm run seed', () => {
     const first = run();
     expect(first.status).toBe(0);
     expect(first.stdout).toContain('2 new demo account(s)');
+    expect(first.stdout).toContain('Marketplace: 21 new categories, 21 new skill(s).');
     const second = run();
     expect(second.stdout).toContain('0 new demo account(s)');
     expect(second.stdout).toContain('already there');
+    expect(second.stdout).toContain('Marketplace: 0 new categories, 0 new skill(s).');
 
     const server = await startTestServer({ env: { DATA_DIR: dataDir } });
     try {
@@ -43,6 +45,17 @@ describe('npm run seed', () => {
           hourlyRate: account.hourlyRate,
         });
       }
+      const tree = await api.get<{ categories: Array<{ slug: string; children: unknown[] }> }>(
+        '/categories',
+      );
+      expect(tree.body.categories.map((c) => c.slug)).toEqual([
+        'development',
+        'design',
+        'writing',
+        'marketing',
+        'data',
+      ]);
+      expect(tree.body.categories[0]?.children).toHaveLength(5);
     } finally {
       await server.close();
     }

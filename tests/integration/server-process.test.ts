@@ -59,7 +59,9 @@ describe('the server process', () => {
       },
     });
     expect(registered.status).toBe(201);
-    expect(first.output()).toContain('"migrations":["0001-accounts","0002-sync"]');
+    expect(first.output()).toContain(
+      '"migrations":["0001-accounts","0002-sync","0003-marketplace"]',
+    );
 
     first.child.kill('SIGTERM');
     expect(await exitOf(first.child)).toBe(0);

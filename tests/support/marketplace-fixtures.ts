@@ -1,0 +1,94 @@
+import type { AuthResult } from '../../shared/accounts/auth.ts';
+import type { Category } from '../../shared/marketplace/taxonomy.ts';
+import { client } from './http.ts';
+import type { TestServer } from './test-server.ts';
+
+export interface Member {
+  id: string;
+  token: string;
+}
+
+let counter = 0;
+const password = 'a long enough password';
+
+export async function signUpAs(
+  server: TestServer,
+  role: 'client' | 'freelancer' | 'admin',
+): Promise<Member> {
+  counter += 1;
+  const email = `${role}-${Date.now()}-${counter}@example.com`;
+  const api = client(server.baseUrl);
+  const answer = await api.post<AuthResult>('/auth/register', {
+    json: { email, password, name: `${role} ${counter}`, role: role === 'admin' ? 'client' : role },
+  });
+  if (answer.status !== 201) throw new Error(`sign-up failed: ${JSON.stringify(answer.body)}`);
+  if (role !== 'admin') return { id: answer.body.user.id, token: answer.body.accessToken };
+  // Admins are made, not signed up: promote, then sign in again for a token with the role.
+  await server.db.kysely
+    .updateTable('users')
+    .set({ role: 'admin' })
+    .where('id', '=', answer.body.user.id)
+    .execute();
+  const login = await api.post<AuthResult>('/auth/login', { json: { email, password } });
+  return { id: login.body.user.id, token: login.body.accessToken };
+}
+
+let slugCounter = 0;
+export const uniqueSlug = (label: string) => `${label}-${Date.now()}-${(slugCounter += 1)}`;
+
+export async function createCategory(
+  server: TestServer,
+  admin: Member,
+  fields: Record<string, unknown> = {},
+): Promise<Category> {
+  const answer = await client(server.baseUrl).post<Category>('/categories', {
+    token: admin.token,
+    json: { slug: uniqueSlug('cat'), name: 'A category', ...fields },
+  });
+  if (answer.status !== 201) throw new Error(`category failed: ${JSON.stringify(answer.body)}`);
+  return answer.body;
+}
+
+export function projectInput(categoryId: string, fields: Record<string, unknown> = {}) {
+  return {
+    title: 'Build a time tracker',
+    description: 'We need a desktop time tracker.',
+    categoryId,
+    skills: ['TypeScript'],
+    budget: {
+      type: 'fixed',
+      min: { amountMinor: 100_000, currency: 'EUR' },
+      max: { amountMinor: 250_000, currency: 'EUR' },
+    },
+    ...fields,
+  };
+}
+
+/** Every marketplace row a refused request could have touched. */
+export async function marketplaceSnapshot(server: TestServer) {
+  const db = server.db.kysely;
+  return {
+    categories: await db.selectFrom('categories').selectAll().orderBy('id').execute(),
+    skills: await db.selectFrom('skills').selectAll().orderBy('id').execute(),
+    tags: await db.selectFrom('tags').selectAll().orderBy('id').execute(),
+    projects: await db.selectFrom('projects').selectAll().orderBy('id').execute(),
+    projectSkills: await db
+      .selectFrom('project_skills')
+      .selectAll()
+      .orderBy('project_id')
+      .orderBy('skill_id')
+      .execute(),
+    projectTags: await db
+      .selectFrom('project_tags')
+      .selectAll()
+      .orderBy('project_id')
+      .orderBy('tag_id')
+      .execute(),
+    projectViews: await db
+      .selectFrom('project_views')
+      .selectAll()
+      .orderBy('project_id')
+      .orderBy('viewer_id')
+      .execute(),
+  };
+}
