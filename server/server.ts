@@ -18,7 +18,12 @@ import { healthRoutes } from './health/routes.ts';
 import { attachLiveServer, type LiveServer } from './live/live-server.ts';
 import { ProjectService } from './marketplace/projects.ts';
 import { marketplaceRoutes } from './marketplace/routes.ts';
+import { createProjectSearch } from './marketplace/search/index.ts';
+import { searchRoutes } from './marketplace/search/routes.ts';
 import { TaxonomyService } from './marketplace/taxonomy.ts';
+import { ContractService } from './marketplace/contracts.ts';
+import { proposalRoutes } from './marketplace/proposal-routes.ts';
+import { ProposalService } from './marketplace/proposals.ts';
 import { syncRoutes } from './sync/routes.ts';
 import { SyncService } from './sync/sync-service.ts';
 import { userRoutes } from './users/routes.ts';
@@ -67,6 +72,8 @@ export async function startServer(
       ...userRoutes(db),
       ...syncRoutes(sync),
       ...marketplaceRoutes(taxonomy, projects),
+      ...proposalRoutes(new ProposalService(db), new ContractService(db)),
+      ...searchRoutes(createProjectSearch(db, taxonomy, projects)),
     ];
 
     const app = createApp({

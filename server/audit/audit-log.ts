@@ -19,7 +19,15 @@ export type AuditAction =
   | 'tag.created'
   | 'project.created'
   | 'project.updated'
-  | 'project.status_changed';
+  | 'project.status_changed'
+  | 'proposal.submitted'
+  | 'proposal.updated'
+  | 'proposal.withdrawn'
+  | 'proposal.shortlisted'
+  | 'proposal.rejected'
+  | 'proposal.accepted'
+  | 'contract.created'
+  | 'contract.status_changed';
 
 export interface AuditEntry {
   action: AuditAction;

@@ -11,6 +11,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface Db {
   kysely: Kysely<Database>;
   dialect: DialectName;
+  /** PostgreSQL: the schema everything lives in (SQLite has none). */
+  schema?: string;
   /** Cheap round trip used by the health check. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -104,5 +106,5 @@ async function openPostgres(database: { url: string; schema: string }): Promise<
     max: 10,
   });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return assemble(kysely, 'postgres');
+  return { ...assemble(kysely, 'postgres'), schema: database.schema };
 }

@@ -3,6 +3,8 @@ import type { Db, DialectName } from './database.ts';
 import { accountsMigration } from './migrations/0001-accounts.ts';
 import { syncMigration } from './migrations/0002-sync.ts';
 import { marketplaceMigration } from './migrations/0003-marketplace.ts';
+import { searchMigration } from './migrations/0004-search.ts';
+import { proposalsMigration } from './migrations/0005-proposals.ts';
 
 /** The one ordered list of migrations; each takes the dialect so one file serves both. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -10,6 +12,8 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0001-accounts': accountsMigration(dialect),
     '0002-sync': syncMigration(dialect),
     '0003-marketplace': marketplaceMigration(dialect),
+    '0004-search': searchMigration(dialect),
+    '0005-proposals': proposalsMigration(dialect),
   };
 }
 
@@ -17,7 +21,13 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   const provider: MigrationProvider = {
     getMigrations: () => Promise.resolve(migrations(db.dialect)),
   };
-  const migrator = new Migrator({ db: db.kysely, provider });
+  // Kysely looks for its own tables in every schema unless told which: two test runs in two
+  // schemas of one database would otherwise see each other's migration tables.
+  const migrator = new Migrator({
+    db: db.kysely,
+    provider,
+    ...(db.schema ? { migrationTableSchema: db.schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error('migration failed', { cause: error });
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -196,6 +196,68 @@ export interface ProjectViewsTable {
   first_viewed_at: string;
 }
 
+export interface ProposalsTable {
+  id: string;
+  project_id: string;
+  freelancer_id: string;
+  /** Sanitised on the way in, like project descriptions. */
+  cover_letter_html: string;
+  bid_type: 'fixed' | 'hourly';
+  /** The fixed price bid (fixed bids only). */
+  amount_minor: number | null;
+  /** The hourly rate bid (hourly bids only). */
+  rate_minor: number | null;
+  currency: string;
+  duration_days: number;
+  /** JSON `[{ title, amountMinor, dueDate }]` in the bid's currency, or null. */
+  milestone_plan: string | null;
+  status: 'pending' | 'shortlisted' | 'rejected' | 'withdrawn' | 'accepted';
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ContractsTable {
+  id: string;
+  project_id: string;
+  proposal_id: string;
+  client_id: string;
+  freelancer_id: string;
+  type: 'fixed' | 'hourly';
+  currency: string;
+  rate_minor: number | null;
+  weekly_hour_limit: number | null;
+  manual_time_allowed: Flag;
+  status: 'active' | 'paused' | 'ended';
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MilestonesTable {
+  id: string;
+  contract_id: string;
+  title: string;
+  amount_minor: number;
+  currency: string;
+  /** A calendar date, `YYYY-MM-DD`. */
+  due_date: string | null;
+  position: number;
+  status: 'pending' | 'funded' | 'submitted' | 'approved' | 'released' | 'disputed';
+  created_at: string;
+  updated_at: string;
+}
+
+/** One plain-text search document per project (the FTS5 / tsvector source). */
+export interface ProjectSearchDocsTable {
+  project_id: string;
+  title: string;
+  /** The description without markup. */
+  body: string;
+  /** Skill names, comma-separated. */
+  skills: string;
+  /** Tag names, comma-separated. */
+  tags: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -218,4 +280,8 @@ export interface Database {
   project_skills: ProjectSkillsTable;
   project_tags: ProjectTagsTable;
   project_views: ProjectViewsTable;
+  proposals: ProposalsTable;
+  contracts: ContractsTable;
+  milestones: MilestonesTable;
+  project_search_docs: ProjectSearchDocsTable;
 }

@@ -17,7 +17,9 @@ import type { Database, ProjectsTable } from '../db/schema.ts';
 import { HttpProblem, problems } from '../http/problem.ts';
 import type { AuthContext, RequestMeta } from '../http/route.ts';
 import { isBlankHtml, sanitizeDescription } from './sanitize.ts';
+import { indexProject } from './search/document.ts';
 import { ensureTerms, type TaxonomyService } from './taxonomy.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
 
 type ProjectRow = Selectable<ProjectsTable>;
 
@@ -75,6 +77,7 @@ export class ProjectService {
     await this.db.kysely.transaction().execute(async (trx) => {
       await trx.insertInto('projects').values(row).execute();
       await linkTerms(trx, row.id, input.skills, input.tags);
+      await indexProject(trx, row.id);
       await recordAudit(trx, meta, {
         action: 'project.created',
         userId: auth.userId,
@@ -99,7 +102,13 @@ export class ProjectService {
         .onConflict((conflict) => conflict.columns(['project_id', 'viewer_id']).doNothing())
         .execute();
     }
-    return this.present(row);
+    const proposals = await this.db.kysely
+      .selectFrom('proposals')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('project_id', '=', id)
+      .where('status', '!=', 'withdrawn')
+      .executeTakeFirstOrThrow();
+    return { ...(await this.present(row)), proposalCount: Number(proposals.count) };
   }
 
   async update(
@@ -154,6 +163,7 @@ export class ProjectService {
         await trx.deleteFrom('project_tags').where('project_id', '=', id).execute();
         await linkTerms(trx, id, [], input.tags);
       }
+      await indexProject(trx, id);
       await recordAudit(trx, meta, {
         action: 'project.updated',
         userId: auth.userId,
@@ -285,7 +295,7 @@ export class ProjectService {
   }
 
   /** Rows to answers with their category, skills, tags and view count: four queries a page. */
-  private async presentAll(rows: ProjectRow[]): Promise<Project[]> {
+  async presentAll(rows: ProjectRow[]): Promise<Project[]> {
     if (rows.length === 0) return [];
     const db = this.db.kysely;
     const ids = rows.map((row) => row.id);
@@ -377,27 +387,4 @@ async function linkTerms(
       .values(tagIds.map((tagId) => ({ project_id: projectId, tag_id: tagId })))
       .execute();
   }
-}
-
-function encodeCursor(position: [string, string]): string {
-  return Buffer.from(JSON.stringify(position)).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === 'string' &&
-      !Number.isNaN(Date.parse(value[0])) &&
-      typeof value[1] === 'string' &&
-      /^[0-9a-f-]{36}$/.test(value[1])
-    ) {
-      return [value[0], value[1]];
-    }
-  } catch {
-    // Not base64url JSON: answered below like any other foreign cursor.
-  }
-  throw invalid('/cursor', 'is not a cursor this list handed out', 'query string');
 }

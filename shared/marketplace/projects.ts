@@ -163,6 +163,8 @@ export const projectSchema = z
     visibility: visibilitySchema,
     status: projectStatusSchema,
     viewCount: z.int(),
+    /** On a single project (GET /projects/:id): its proposals, withdrawn ones not counted. */
+    proposalCount: z.int().optional(),
     createdAt: instantSchema,
     updatedAt: instantSchema,
     publishedAt: instantSchema.nullable(),

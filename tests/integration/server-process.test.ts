@@ -60,7 +60,7 @@ describe('the server process', () => {
     });
     expect(registered.status).toBe(201);
     expect(first.output()).toContain(
-      '"migrations":["0001-accounts","0002-sync","0003-marketplace"]',
+      '"migrations":["0001-accounts","0002-sync","0003-marketplace","0004-search","0005-proposals"]',
     );
 
     first.child.kill('SIGTERM');

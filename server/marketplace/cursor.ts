@@ -1,0 +1,31 @@
+import { problems } from '../http/problem.ts';
+
+/**
+ * Opaque list cursors: the (created_at, id) of the last item handed out, so the next page
+ * continues strictly after it and a walk sees every row exactly once.
+ */
+export function encodeCursor(position: [string, string]): string {
+  return Buffer.from(JSON.stringify(position)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      !Number.isNaN(Date.parse(value[0])) &&
+      typeof value[1] === 'string' &&
+      /^[0-9a-f-]{36}$/.test(value[1])
+    ) {
+      return [value[0], value[1]];
+    }
+  } catch {
+    // Not base64url JSON: answered below like any other foreign cursor.
+  }
+  throw problems.validation(
+    [{ pointer: '/cursor', detail: 'is not a cursor this list handed out' }],
+    'query string',
+  );
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { instantSchema } from '../api/time.ts';
+import { moneySchema } from '../money/money.ts';
+
+export const contractStatuses = ['active', 'paused', 'ended'] as const;
+export const contractStatusSchema = z.enum(contractStatuses);
+export type ContractStatus = z.infer<typeof contractStatusSchema>;
+
+/** The lifecycle: which statuses may follow each one. Ended is final. */
+export const contractTransitions: Record<ContractStatus, readonly ContractStatus[]> = {
+  active: ['paused', 'ended'],
+  paused: ['active', 'ended'],
+  ended: [],
+};
+
+export const milestoneStatuses = [
+  'pending',
+  'funded',
+  'submitted',
+  'approved',
+  'released',
+  'disputed',
+] as const;
+export const milestoneStatusSchema = z.enum(milestoneStatuses);
+
+export const milestoneSchema = z
+  .object({
+    id: z.uuid(),
+    title: z.string(),
+    amount: moneySchema,
+    dueDate: z.string().nullable(),
+    position: z.int(),
+    status: milestoneStatusSchema,
+    createdAt: instantSchema,
+    updatedAt: instantSchema,
+  })
+  .meta({ id: 'Milestone' });
+
+export const contractSchema = z
+  .object({
+    id: z.uuid(),
+    projectId: z.uuid(),
+    proposalId: z.uuid(),
+    clientId: z.uuid(),
+    freelancerId: z.uuid(),
+    type: z.enum(['fixed', 'hourly']),
+    currency: z.string(),
+    /** Hourly contracts: the rate; null on fixed ones. */
+    rate: moneySchema.nullable(),
+    /** Fixed contracts: the milestones' sum; null on hourly ones. */
+    total: moneySchema.nullable(),
+    weeklyHourLimit: z.int().nullable(),
+    manualTimeAllowed: z.boolean(),
+    status: contractStatusSchema,
+    milestones: z.array(milestoneSchema),
+    createdAt: instantSchema,
+    updatedAt: instantSchema,
+  })
+  .meta({ id: 'Contract' });
+
+export const contractPageSchema = z
+  .object({ items: z.array(contractSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'ContractPage' });
+
+export const contractIdParamsSchema = z.object({ id: z.uuid() });
+
+export const contractListQuerySchema = z
+  .object({
+    cursor: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict();
+
+export const changeContractStatusInputSchema = z
+  .object({ to: contractStatusSchema })
+  .strict()
+  .meta({ id: 'ChangeContractStatusInput' });
+
+export type Contract = z.infer<typeof contractSchema>;
+export type ContractPage = z.infer<typeof contractPageSchema>;
+export type ContractListQuery = z.infer<typeof contractListQuerySchema>;
+export type Milestone = z.infer<typeof milestoneSchema>;
