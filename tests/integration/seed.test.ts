@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AuthResult } from '../../shared/accounts/auth.ts';
+import type { ProjectSearchPage } from '../../shared/marketplace/search.ts';
 import { demoAccounts, demoPassword } from '../../server/seed/demo-accounts.ts';
+import { seedEmailDomain, seedPassword } from '../../server/seed/marketplace.ts';
 import { client } from '../support/http.ts';
 import { startTestServer } from '../support/test-server.ts';
 
@@ -14,7 +16,8 @@ describe('npm run seed', () => {
     await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
-  it('creates demo accounts once that can sign in', async () => {
+  // The full seed (not a scaled-down one) runs here: it takes about a second on SQLite.
+  it('creates demo accounts and a marketplace once, and they can be used', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'megilance-seed-'));
     dirs.push(dataDir);
     const run = () =>
@@ -27,10 +30,23 @@ describe('npm run seed', () => {
     expect(first.status).toBe(0);
     expect(first.stdout).toContain('2 new demo account(s)');
     expect(first.stdout).toContain('Marketplace: 21 new categories, 21 new skill(s).');
+    const summary =
+      /Marketplace data: (\d+) clients, (\d+) freelancers, (\d+) projects, (\d+) proposals, (\d+) contracts, (\d+) milestones/.exec(
+        first.stdout,
+      );
+    const [clients, freelancers, projects, proposals, contracts] = (summary ?? [])
+      .slice(1)
+      .map(Number);
+    expect([clients, freelancers, projects]).toEqual([50, 200, 1000]);
+    expect(proposals).toBeGreaterThan(2500);
+    expect(proposals).toBeLessThan(3500);
+    expect(contracts).toBeGreaterThan(80);
+    expect(contracts).toBeLessThan(130);
     const second = run();
     expect(second.stdout).toContain('0 new demo account(s)');
     expect(second.stdout).toContain('already there');
     expect(second.stdout).toContain('Marketplace: 0 new categories, 0 new skill(s).');
+    expect(second.stdout).toContain('Marketplace data: already seeded, nothing added.');
 
     const server = await startTestServer({ env: { DATA_DIR: dataDir } });
     try {
@@ -56,6 +72,23 @@ describe('npm run seed', () => {
         'data',
       ]);
       expect(tree.body.categories[0]?.children).toHaveLength(5);
+
+      // A seeded freelancer finds seeded projects through the search index.
+      const sql = await import('better-sqlite3');
+      const file = new sql.default(join(dataDir, 'megilance.sqlite'), { readonly: true });
+      const freelancer = file
+        .prepare(`select email from users where role = 'freelancer' and email like ? limit 1`)
+        .get(`%@${seedEmailDomain}`) as { email: string };
+      file.close();
+      const signedIn = await api.post<AuthResult>('/auth/login', {
+        json: { email: freelancer.email, password: seedPassword },
+      });
+      expect(signedIn.status).toBe(200);
+      const found = await api.get<ProjectSearchPage>('/search/projects?q=react&limit=20', {
+        token: signedIn.body.accessToken,
+      });
+      expect(found.status).toBe(200);
+      expect(found.body.items.length).toBeGreaterThan(0);
     } finally {
       await server.close();
     }
