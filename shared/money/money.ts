@@ -17,9 +17,13 @@ export const moneySchema = z
 
 export type Money = z.infer<typeof moneySchema>;
 
+let knownCurrencies: ReadonlySet<string> | undefined;
+
+/** ISO 4217 codes this runtime knows; the list is built once, not per validation. */
 export function isKnownCurrency(code: string): boolean {
   try {
-    return Intl.supportedValuesOf('currency').includes(code);
+    knownCurrencies ??= new Set(Intl.supportedValuesOf('currency'));
+    return knownCurrencies.has(code);
   } catch {
     return false;
   }
