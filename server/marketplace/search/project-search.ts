@@ -62,6 +62,19 @@ export abstract class SqlProjectSearch implements ProjectSearch {
     this.projects = projects;
   }
 
+  /**
+   * Excerpts for one page of hits only. Measured on SQLite, excerpting every match in the
+   * ranking query cost 0.4 of its 0.5 ms; PostgreSQL's ts_headline is dearer still.
+   */
+  private async snippetsOf(match: TextMatch, projectIds: string[]): Promise<Map<string, string>> {
+    const result = await sql<{ project_id: string; snippet: string }>`
+      select d.project_id, ${match.snippet} as snippet
+      from project_search_docs d
+      ${match.from}
+      where ${match.where} and d.project_id in (${sql.join(projectIds)})`.execute(this.db.kysely);
+    return new Map(result.rows.map((row) => [row.project_id, row.snippet]));
+  }
+
   /** A match of every term, the last one as a prefix; `titleOnly` looks at titles alone. */
   protected abstract textMatch(terms: string[], titleOnly: boolean): TextMatch;
 
@@ -106,9 +119,10 @@ export abstract class SqlProjectSearch implements ProjectSearch {
       filters.push(sql`(${key} < ${value} or (${key} = ${value} and p.id < ${lastId}))`);
     }
 
+    // Snippets are not computed here: the engine would excerpt every match before the limit.
     const result = await sql<HitRow>`
       select p.*, ${score} as score,
-        ${match?.snippet ?? sql<string>`substr(d.body, 1, ${SNIPPET_CHARS + 1})`} as snippet
+        ${match ? sql<string>`''` : sql<string>`substr(d.body, 1, ${SNIPPET_CHARS + 1})`} as snippet
       from projects p
       join project_search_docs d on d.project_id = p.id
       ${match?.from ?? sql``}
@@ -117,6 +131,13 @@ export abstract class SqlProjectSearch implements ProjectSearch {
       limit ${query.limit + 1}`.execute(this.db.kysely);
 
     const rows = result.rows.slice(0, query.limit);
+    if (match && rows.length > 0) {
+      const excerpts = await this.snippetsOf(
+        match,
+        rows.map((row) => row.id),
+      );
+      for (const row of rows) row.snippet = excerpts.get(row.id) ?? '';
+    }
     const presented = await this.projects.presentAll(rows);
     const items: ProjectSearchHit[] = presented.map((project, index) => ({
       ...project,
