@@ -12,7 +12,7 @@ import type { Db } from '../db/database.ts';
 import type { ContractsTable, Database } from '../db/schema.ts';
 import { HttpProblem, problems } from '../http/problem.ts';
 import type { AuthContext, RequestMeta } from '../http/route.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { afterCursor, cutPage } from './cursor.ts';
 
 type ContractRow = Selectable<ContractsTable>;
 
@@ -53,23 +53,9 @@ export class ContractService {
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(query.limit + 1);
-    if (query.cursor !== undefined) {
-      const [createdAt, lastId] = decodeCursor(query.cursor);
-      select = select.where((eb) =>
-        eb.or([
-          eb('created_at', '<', createdAt),
-          eb.and([eb('created_at', '=', createdAt), eb('id', '<', lastId)]),
-        ]),
-      );
-    }
-    const rows = await select.execute();
-    const pageRows = rows.slice(0, query.limit);
-    const last = pageRows.at(-1);
-    return {
-      items: await presentContracts(this.db.kysely, pageRows),
-      nextCursor:
-        rows.length > query.limit && last ? encodeCursor([last.created_at, last.id]) : null,
-    };
+    if (query.cursor !== undefined) select = select.where(afterCursor(query.cursor));
+    const { rows, nextCursor } = cutPage(await select.execute(), query.limit);
+    return { items: await presentContracts(this.db.kysely, rows), nextCursor };
   }
 
   /**

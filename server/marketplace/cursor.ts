@@ -1,3 +1,4 @@
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { problems } from '../http/problem.ts';
 
 /**
@@ -28,4 +29,20 @@ export function decodeCursor(cursor: string): [string, string] {
     [{ pointer: '/cursor', detail: 'is not a cursor this list handed out' }],
     'query string',
   );
+}
+
+/** Rows strictly after a cursor in (created_at desc, id desc) order: the next page's filter. */
+export function afterCursor(cursor: string): RawBuilder<SqlBool> {
+  const [createdAt, lastId] = decodeCursor(cursor);
+  return sql<SqlBool>`(created_at < ${createdAt} or (created_at = ${createdAt} and id < ${lastId}))`;
+}
+
+/** A page from `limit + 1` fetched rows, and the cursor to the next one when there is more. */
+export function cutPage<R extends { created_at: string; id: string }>(rows: R[], limit: number) {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    rows: page,
+    nextCursor: rows.length > limit && last ? encodeCursor([last.created_at, last.id]) : null,
+  };
 }

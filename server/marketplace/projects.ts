@@ -19,7 +19,7 @@ import type { AuthContext, RequestMeta } from '../http/route.ts';
 import { isBlankHtml, sanitizeDescription } from './sanitize.ts';
 import { indexProject } from './search/document.ts';
 import { ensureTerms, type TaxonomyService } from './taxonomy.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { afterCursor, cutPage } from './cursor.ts';
 
 type ProjectRow = Selectable<ProjectsTable>;
 
@@ -236,23 +236,9 @@ export class ProjectService {
       if (ids.length === 0) throw invalid('/categoryId', 'is not a known category', 'query string');
       select = select.where('category_id', 'in', ids);
     }
-    if (query.cursor !== undefined) {
-      const [createdAt, lastId] = decodeCursor(query.cursor);
-      select = select.where((eb) =>
-        eb.or([
-          eb('created_at', '<', createdAt),
-          eb.and([eb('created_at', '=', createdAt), eb('id', '<', lastId)]),
-        ]),
-      );
-    }
-    const rows = await select.execute();
-    const pageRows = rows.slice(0, query.limit);
-    const last = pageRows.at(-1);
-    return {
-      items: await this.presentAll(pageRows),
-      nextCursor:
-        rows.length > query.limit && last ? encodeCursor([last.created_at, last.id]) : null,
-    };
+    if (query.cursor !== undefined) select = select.where(afterCursor(query.cursor));
+    const { rows, nextCursor } = cutPage(await select.execute(), query.limit);
+    return { items: await this.presentAll(rows), nextCursor };
   }
 
   private async visibleRow(auth: AuthContext, id: string): Promise<ProjectRow> {

@@ -28,7 +28,7 @@ import type {
 import { HttpProblem, problems } from '../http/problem.ts';
 import type { AuthContext, RequestMeta } from '../http/route.ts';
 import { presentContract } from './contracts.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { afterCursor, cutPage } from './cursor.ts';
 import { isBlankHtml, sanitizeDescription } from './sanitize.ts';
 
 type ProposalRow = Selectable<ProposalsTable>;
@@ -605,20 +605,7 @@ async function page(
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(query.limit + 1);
-  if (query.cursor !== undefined) {
-    const [createdAt, lastId] = decodeCursor(query.cursor);
-    select = select.where((eb) =>
-      eb.or([
-        eb('created_at', '<', createdAt),
-        eb.and([eb('created_at', '=', createdAt), eb('id', '<', lastId)]),
-      ]),
-    );
-  }
-  const rows = await select.execute();
-  const pageRows = rows.slice(0, query.limit);
-  const last = pageRows.at(-1);
-  return {
-    items: pageRows.map(present),
-    nextCursor: rows.length > query.limit && last ? encodeCursor([last.created_at, last.id]) : null,
-  };
+  if (query.cursor !== undefined) select = select.where(afterCursor(query.cursor));
+  const { rows, nextCursor } = cutPage(await select.execute(), query.limit);
+  return { items: rows.map(present), nextCursor };
 }
