@@ -4,91 +4,21 @@
  * an authenticated read (JWT verification, live-session lookup, user query), on SQLite and
  * PostgreSQL. Each server runs in its own process; the load comes from this one.
  */
-import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuthResult } from '../../shared/accounts/auth.ts';
 import { freePort } from '../support/ports.ts';
+import {
+  connections,
+  durationSeconds as seconds,
+  load,
+  startProcess,
+  type LoadRow,
+} from './bench-processes.ts';
 import { dropSchema, testPostgresUrl } from '../support/test-server.ts';
 
-const root = join(import.meta.dirname, '..', '..');
-const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-const connections = 10;
-
-async function waitForHealth(url: string) {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    try {
-      if ((await fetch(`${url}/api/v1/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url} never became healthy`);
-}
-
-/** Starts a script; its URL comes from a line it prints, or is known and polled for health. */
-async function startProcess(
-  script: string,
-  env: Record<string, string>,
-  pattern: RegExp | null,
-  knownUrl?: string,
-) {
-  const child = spawn(process.execPath, [script], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`))),
-  );
-  const announced = new Promise<string>((resolve) => {
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = pattern?.exec(output);
-      if (pattern && match?.[1]) resolve(match[1]);
-    });
-  });
-  const url = await Promise.race([
-    exited,
-    knownUrl ? waitForHealth(knownUrl).then(() => knownUrl) : announced,
-  ]);
-  exited.catch(() => undefined);
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-interface Row {
-  target: string;
-  requestsPerSecond: number;
-  p50: number;
-  p99: number;
-  errors: number;
-}
-
-async function load(
-  target: string,
-  url: string,
-  headers: Record<string, string> = {},
-): Promise<Row> {
-  const result = await autocannon({ url, connections, duration: seconds, headers });
-  return {
-    target,
-    requestsPerSecond: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.non2xx,
-  };
-}
+type Row = LoadRow;
 
 async function ourServer(label: string, env: Record<string, string>): Promise<Row[]> {
   // Per-request info logs would measure the pipe to this process, not the server: warn only.

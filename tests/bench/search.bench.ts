@@ -5,71 +5,25 @@
  * JSON body of the same byte size as our answer, measured first. autocannon reports p50,
  * p97.5 and p99 latencies (not p95); those are what the table shows.
  */
-import autocannon from 'autocannon';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuthResult } from '../../shared/accounts/auth.ts';
 import { demoAccounts, demoPassword } from '../../server/seed/demo-accounts.ts';
 import { freePort } from '../support/ports.ts';
+import {
+  connections,
+  durationSeconds as seconds,
+  load,
+  startProcess,
+  type LoadRow,
+} from './bench-processes.ts';
 import { dropSchema, testPostgresUrl } from '../support/test-server.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-const connections = 10;
 const searchPath = '/api/v1/search/projects?q=react&limit=20';
 const autocompletePath = '/api/v1/search/autocomplete?q=rea';
-
-async function waitForHealth(url: string) {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    try {
-      if ((await fetch(`${url}/api/v1/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url} never became healthy`);
-}
-
-/** Starts a script; its URL comes from a line it prints, or is known and polled for health. */
-async function startProcess(
-  script: string,
-  env: Record<string, string>,
-  pattern: RegExp | null,
-  knownUrl?: string,
-) {
-  const child = spawn(process.execPath, [script], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`))),
-  );
-  const announced = new Promise<string>((resolve) => {
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = pattern?.exec(output);
-      if (pattern && match?.[1]) resolve(match[1]);
-    });
-  });
-  const url = await Promise.race([
-    exited,
-    knownUrl ? waitForHealth(knownUrl).then(() => knownUrl) : announced,
-  ]);
-  exited.catch(() => undefined);
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 /** The full seed, as a user runs it, into the given environment; prints its own summary. */
 function seed(label: string, env: Record<string, string>): void {
@@ -83,30 +37,7 @@ function seed(label: string, env: Record<string, string>): void {
   console.log(`seed ${label}: ${summary}`);
 }
 
-interface Row {
-  target: string;
-  requestsPerSecond: number;
-  p50: number;
-  p975: number;
-  p99: number;
-  errors: number;
-}
-
-async function load(
-  target: string,
-  url: string,
-  headers: Record<string, string> = {},
-): Promise<Row> {
-  const result = await autocannon({ url, connections, duration: seconds, headers });
-  return {
-    target,
-    requestsPerSecond: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p975: result.latency.p97_5,
-    p99: result.latency.p99,
-    errors: result.errors + result.non2xx,
-  };
-}
+type Row = LoadRow;
 
 interface Measured {
   rows: Row[];
