@@ -6,11 +6,15 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { startBrowserHost } from '../src-main/browser-host/host.ts';
 import { loadDesktopConfig } from '../src-main/config.ts';
 import { consoleLog } from '../src-main/log.ts';
 import { createMainServices } from '../src-main/services.ts';
-import { ConfigError, loadConfig } from '../server/config.ts';
+import { ConfigError, loadConfig, type Config } from '../server/config.ts';
+import { openDatabase } from '../server/db/database.ts';
+import { migrateToLatest } from '../server/db/migrate.ts';
+import { isEmptyDatabase, seedAll } from '../server/seed/seed-all.ts';
 import { createLogger, startServer, type RunningServer } from '../server/server.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -82,22 +86,77 @@ function tryInstallElectron(): string | null {
   return electronBinary();
 }
 
-async function startSyncServer(): Promise<RunningServer> {
+function serverConfig(): Config {
   const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
   // The browser host is one of the app's origins: let the API answer it.
   for (const host of ['127.0.0.1', 'localhost']) {
     const origin = `http://${host}:${hostPort}`;
     if (!config.appOrigins.includes(origin)) config.appOrigins.push(origin);
   }
+  return config;
+}
+
+const databaseName = (config: Config) =>
+  config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL';
+
+/** MEGILANCE_SEED answers the seed offer ahead of time: 1/yes or 0/no. */
+function seedChoice(): boolean | undefined {
+  const value = process.env.MEGILANCE_SEED?.trim().toLowerCase();
+  if (value === undefined || value === '') return undefined;
+  if (['1', 'y', 'yes', 'true'].includes(value)) return true;
+  if (['0', 'n', 'no', 'false'].includes(value)) return false;
+  throw new Error(
+    `MEGILANCE_SEED must be 1 (seed an empty database) or 0 (never), not "${value}".`,
+  );
+}
+
+async function askToSeed(): Promise<boolean> {
+  const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await prompt.question(
+      'The database is empty. Fill it with demo data (2 demo accounts and a marketplace of ' +
+        '250 users and 1,000 projects)? [Y/n] ',
+    );
+    return !/^n/i.test(answer.trim());
+  } finally {
+    prompt.close();
+  }
+}
+
+/**
+ * The first start of an empty database offers the demo data: asked on a terminal, answered by
+ * MEGILANCE_SEED otherwise, so scripts and CI never wait on a question nobody sees.
+ */
+async function offerSeed(config: Config): Promise<void> {
+  const choice = seedChoice();
+  const db = await openDatabase(config.database);
+  try {
+    await migrateToLatest(db);
+    if (!(await isEmptyDatabase(db))) return;
+    const wanted = choice ?? (process.stdin.isTTY ? await askToSeed() : false);
+    if (!wanted) {
+      console.log(
+        'The database is empty: `npm run seed` (or MEGILANCE_SEED=1 npm start) fills it with demo data.',
+      );
+      return;
+    }
+    await seedAll(db, databaseName(config), (line) => console.log(line));
+  } finally {
+    await db.close();
+  }
+}
+
+async function startSyncServer(config: Config): Promise<RunningServer> {
   const server = await startServer(config, createLogger(config));
-  const where = config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL';
-  console.log(`Sync server: ${server.url} (database: ${where})`);
+  console.log(`Sync server: ${server.url} (database: ${databaseName(config)})`);
   return server;
 }
 
 async function main() {
   build();
-  const server = await startSyncServer();
+  const config = serverConfig();
+  await offerSeed(config);
+  const server = await startSyncServer(config);
   const env = { ...process.env, MEGILANCE_SERVER_URL: server.url };
   const stopServer = () => server.close().then(() => process.exit(0));
 
@@ -110,9 +169,8 @@ async function main() {
     return;
   }
 
-  const config = loadDesktopConfig(env);
   const { handlers, keychain } = await createMainServices({
-    config,
+    config: loadDesktopConfig(env),
     host: 'browser',
     log: consoleLog,
   });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Health } from '../../shared/api/health.ts';
 import type { AppInfo, IpcResult, SignedIn } from '../../shared/ipc/contract.ts';
+import { demoAccounts, demoPassword } from '../../server/seed/demo-accounts.ts';
 import { freePort } from '../support/ports.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -17,9 +18,8 @@ describe('npm start without an Electron binary', () => {
     await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
-  it('serves the app for a browser against a new SQLite file, and says so in one line', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'megilance-start-'));
-    dirs.push(dataDir);
+  /** `npm start` on `dataDir` until it prints the app's address; everything it said so far. */
+  async function startApp(dataDir: string, env: Record<string, string> = {}) {
     const [serverPort, hostPort] = [await freePort(), await freePort()];
     const child = spawn(process.execPath, ['scripts/start.ts'], {
       cwd: root,
@@ -30,6 +30,7 @@ describe('npm start without an Electron binary', () => {
         MEGILANCE_HOST_PORT: String(hostPort),
         MEGILANCE_PROFILE: `start-test-${process.pid}`,
         MEGILANCE_NO_ELECTRON_DOWNLOAD: '1',
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -43,6 +44,18 @@ describe('npm start without an Electron binary', () => {
       });
       child.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${output}`)));
     });
+    const stop = async () => {
+      child.kill('SIGINT');
+      await once(child, 'exit');
+      return child.exitCode;
+    };
+    return { child, appUrl, output, serverPort, hostPort, stop };
+  }
+
+  it('serves the app for a browser against a new SQLite file, and says so in one line', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'megilance-start-'));
+    dirs.push(dataDir);
+    const { appUrl, output, serverPort, hostPort, stop } = await startApp(dataDir);
 
     try {
       expect(appUrl).toBe(`http://127.0.0.1:${hostPort}`);
@@ -86,10 +99,44 @@ describe('npm start without an Electron binary', () => {
         headers: { origin: appUrl },
       });
       expect(cors.headers.get('access-control-allow-origin')).toBe(appUrl);
+      // Without a terminal nobody can answer the seed offer: it is only mentioned.
+      expect(output).toContain('The database is empty: `npm run seed`');
     } finally {
-      child.kill('SIGINT');
-      await once(child, 'exit');
+      expect(await stop()).toBe(0);
     }
-    expect(child.exitCode).toBe(0);
+  });
+
+  it('seeds an empty database when told to, and offers it only while the database is empty', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'megilance-start-seed-'));
+    dirs.push(dataDir);
+    const first = await startApp(dataDir, { MEGILANCE_SEED: '1' });
+    try {
+      expect(first.output).toContain('2 new demo account(s)');
+      expect(first.output).toMatch(/Marketplace data: 50 clients, 200 freelancers, 1000 projects/);
+      const login = await fetch(`http://127.0.0.1:${first.serverPort}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: demoAccounts[0]?.email, password: demoPassword }),
+      });
+      expect(login.status).toBe(200);
+    } finally {
+      expect(await first.stop()).toBe(0);
+    }
+
+    const second = await startApp(dataDir, { MEGILANCE_SEED: '1' });
+    try {
+      expect(second.output).not.toContain('demo account');
+      expect(second.output).not.toContain('The database is empty');
+    } finally {
+      expect(await second.stop()).toBe(0);
+    }
+  });
+
+  it('refuses an unreadable MEGILANCE_SEED in one line instead of guessing', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'megilance-start-bad-'));
+    dirs.push(dataDir);
+    await expect(startApp(dataDir, { MEGILANCE_SEED: 'maybe' })).rejects.toThrow(
+      /exited with 1: MegiLance could not start: MEGILANCE_SEED must be 1 .* not "maybe"/,
+    );
   });
 });
