@@ -19,13 +19,21 @@ import { attachLiveServer, type LiveServer } from './live/live-server.ts';
 import { ProjectService } from './marketplace/projects.ts';
 import { marketplaceRoutes } from './marketplace/routes.ts';
 import { createProjectSearch } from './marketplace/search/index.ts';
+import { createEngagement, engagementRoutes } from './marketplace/engagement/index.ts';
 import { searchRoutes } from './marketplace/search/routes.ts';
 import { TaxonomyService } from './marketplace/taxonomy.ts';
 import { ContractService } from './marketplace/contracts.ts';
 import { proposalRoutes } from './marketplace/proposal-routes.ts';
 import { ProposalService } from './marketplace/proposals.ts';
+import { createFreelancerSearch } from './marketplace/profiles/freelancer-search.ts';
+import { PortfolioService } from './marketplace/profiles/portfolio.ts';
+import { ProfileService } from './marketplace/profiles/profile-service.ts';
+import { profileRoutes } from './marketplace/profiles/routes.ts';
+import { ReviewService } from './marketplace/reviews/review-service.ts';
+import { reviewRoutes } from './marketplace/reviews/routes.ts';
 import { syncRoutes } from './sync/routes.ts';
 import { SyncService } from './sync/sync-service.ts';
+import { SyncedWrites } from './sync/synced-writes.ts';
 import { userRoutes } from './users/routes.ts';
 import { createApp } from './http/app.ts';
 import { buildOpenApiDocument } from './http/openapi.ts';
@@ -62,18 +70,31 @@ export async function startServer(
     const accounts = new AccountService(db, sessions);
     // Live notifications go out after each commit; the socket server exists once HTTP does.
     const announcer: { live?: LiveServer } = {};
-    const sync = new SyncService(db, (changes) => announcer.live?.announce(changes));
+    const syncedWrites = new SyncedWrites(db, (changes) => announcer.live?.announce(changes));
+    const sync = new SyncService(db, syncedWrites);
     const blobs = fileBlobStore(join(config.dataDir, 'blobs'));
     const taxonomy = new TaxonomyService(db);
     const projects = new ProjectService(db, taxonomy);
+    const projectSearch = createProjectSearch(db, taxonomy, projects);
     const routes = [
       ...healthRoutes(db, serverVersion),
       ...accountRoutes(accounts, sessions),
       ...userRoutes(db),
       ...syncRoutes(sync),
+      // Before the project routes: `/projects/trending` must not be read as a project id.
+      ...engagementRoutes(createEngagement(db, projects, projectSearch, taxonomy)),
       ...marketplaceRoutes(taxonomy, projects),
-      ...proposalRoutes(new ProposalService(db), new ContractService(db)),
-      ...searchRoutes(createProjectSearch(db, taxonomy, projects)),
+      ...proposalRoutes(
+        new ProposalService(db, syncedWrites),
+        new ContractService(db, syncedWrites),
+      ),
+      ...searchRoutes(projectSearch),
+      ...profileRoutes(
+        new ProfileService(db),
+        new PortfolioService(db),
+        createFreelancerSearch(db),
+      ),
+      ...reviewRoutes(new ReviewService(db)),
     ];
 
     const app = createApp({

@@ -27,7 +27,21 @@ export type AuditAction =
   | 'proposal.rejected'
   | 'proposal.accepted'
   | 'contract.created'
-  | 'contract.status_changed';
+  | 'contract.status_changed'
+  | 'profile.updated'
+  | 'portfolio.item_added'
+  | 'portfolio.item_updated'
+  | 'portfolio.item_removed'
+  | 'review.submitted'
+  | 'favorite.added'
+  | 'favorite.removed'
+  | 'follow.added'
+  | 'follow.removed'
+  | 'saved_search.created'
+  | 'saved_search.renamed'
+  | 'saved_search.deleted'
+  | 'project.attachment_added'
+  | 'project.attachment_removed';
 
 export interface AuditEntry {
   action: AuditAction;

@@ -14,7 +14,7 @@ import { HttpProblem, problems } from '../http/problem.ts';
 import type { AuthContext, RequestMeta } from '../http/route.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import type { SessionService } from './sessions.ts';
-import { isUniqueViolation, toUser } from './users.ts';
+import { isUniqueViolation, profileChanges, toUser } from './users.ts';
 
 const emailTaken = () =>
   new HttpProblem(
@@ -98,19 +98,7 @@ export class AccountService {
     input: UpdateProfileInput,
     meta: RequestMeta,
   ): Promise<User> {
-    const changes: Partial<UsersTable> = {
-      ...(input.name !== undefined ? { name: input.name } : {}),
-      ...(input.headline !== undefined ? { headline: input.headline || null } : {}),
-      ...(input.bio !== undefined ? { bio: input.bio || null } : {}),
-      ...(input.country !== undefined ? { country: input.country } : {}),
-      ...(input.timezone !== undefined ? { timezone: input.timezone } : {}),
-      ...(input.hourlyRate !== undefined
-        ? {
-            hourly_rate_minor: input.hourlyRate?.amountMinor ?? null,
-            hourly_rate_currency: input.hourlyRate?.currency ?? null,
-          }
-        : {}),
-    };
+    const changes = profileChanges(input);
     return this.db.kysely.transaction().execute(async (trx) => {
       await trx
         .updateTable('users')

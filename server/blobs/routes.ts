@@ -2,7 +2,8 @@ import express, { type Router } from 'express';
 import { problemTypes } from '../../shared/api/problem.ts';
 import type { Db } from '../db/database.ts';
 import { HttpProblem, problems } from '../http/problem.ts';
-import type { Authenticate } from '../http/route.ts';
+import type { AuthContext, Authenticate } from '../http/route.ts';
+import { projectVisibleTo } from '../marketplace/engagement/visibility.ts';
 import type { BlobStore } from './blob-store.ts';
 
 export const MAX_BLOB_BYTES = 25 * 1024 * 1024;
@@ -65,7 +66,7 @@ export function blobRouter(db: Db, store: BlobStore, authenticate: Authenticate)
         },
       );
     }
-    const blob = await readableBlob(db, hash, auth.userId);
+    const blob = await readableBlob(db, hash, auth);
     const stream = blob ? store.open(hash) : null;
     // Not yours and missing answer alike, so hashes reveal nothing.
     if (!blob || !stream)
@@ -85,7 +86,8 @@ export function blobRouter(db: Db, store: BlobStore, authenticate: Authenticate)
   return router;
 }
 
-async function readableBlob(db: Db, hash: string, userId: string) {
+async function readableBlob(db: Db, hash: string, auth: AuthContext) {
+  const { userId } = auth;
   const blob = await db.kysely
     .selectFrom('blobs')
     .selectAll()
@@ -108,7 +110,23 @@ async function readableBlob(db: Db, hash: string, userId: string) {
     .where('p.user_id', '=', userId)
     .where('m.deleted', '=', 0)
     .executeTakeFirst();
-  return referenced ? blob : null;
+  if (referenced) return blob;
+  // A freelancer's portfolio images are on a profile every member may read.
+  const inPortfolio = await db.kysely
+    .selectFrom('portfolio_items')
+    .select('image_hash')
+    .where('image_hash', '=', hash)
+    .executeTakeFirst();
+  if (inPortfolio) return blob;
+  // A project's files are for whoever may see the project.
+  const attached = await db.kysely
+    .selectFrom('project_attachments as a')
+    .innerJoin('projects as p', 'p.id', 'a.project_id')
+    .select('a.blob_hash')
+    .where('a.blob_hash', '=', hash)
+    .where(projectVisibleTo(auth))
+    .executeTakeFirst();
+  return attached ? blob : null;
 }
 
 /** The blob endpoints in the OpenAPI document (they are not JSON routes). */
@@ -141,7 +159,8 @@ export const blobOpenApiPaths = {
   },
   '/api/v1/blobs/{hash}': {
     get: {
-      summary: 'The bytes of a blob you uploaded or that a message you can see references',
+      summary:
+        'The bytes of a blob you uploaded, that a message or project you can see references, or a portfolio image',
       tags: ['Blobs'],
       security: [{ bearerAuth: [] }],
       parameters: [

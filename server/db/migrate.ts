@@ -5,6 +5,9 @@ import { syncMigration } from './migrations/0002-sync.ts';
 import { marketplaceMigration } from './migrations/0003-marketplace.ts';
 import { searchMigration } from './migrations/0004-search.ts';
 import { proposalsMigration } from './migrations/0005-proposals.ts';
+import { profilesMigration } from './migrations/0006-profiles.ts';
+import { engagementMigration } from './migrations/0007-engagement.ts';
+import { contractSyncMigration } from './migrations/0008-contract-sync.ts';
 
 /** The one ordered list of migrations; each takes the dialect so one file serves both. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -14,6 +17,9 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0003-marketplace': marketplaceMigration(dialect),
     '0004-search': searchMigration(dialect),
     '0005-proposals': proposalsMigration(dialect),
+    '0006-profiles': profilesMigration(dialect),
+    '0007-engagement': engagementMigration(dialect),
+    '0008-contract-sync': contractSyncMigration(dialect),
   };
 }
 

@@ -216,8 +216,10 @@ export interface ProposalsTable {
   updated_at: string;
 }
 
+/** Synced to both parties' devices (migration 0008): `seq` is the row's pull checkpoint. */
 export interface ContractsTable {
   id: string;
+  seq: number;
   project_id: string;
   proposal_id: string;
   client_id: string;
@@ -232,8 +234,10 @@ export interface ContractsTable {
   updated_at: string;
 }
 
+/** Synced with its contract (migration 0008): `seq` is the row's pull checkpoint. */
 export interface MilestonesTable {
   id: string;
+  seq: number;
   contract_id: string;
   title: string;
   amount_minor: number;
@@ -256,6 +260,97 @@ export interface ProjectSearchDocsTable {
   skills: string;
   /** Tag names, comma-separated. */
   tags: string;
+}
+
+export type SkillLevel = 'beginner' | 'intermediate' | 'expert';
+
+/** A freelancer's skills, each at a level, in the freelancer's own order. */
+export interface ProfileSkillsTable {
+  user_id: string;
+  skill_id: string;
+  level: SkillLevel;
+  position: number;
+}
+
+export interface PortfolioItemsTable {
+  id: string;
+  user_id: string;
+  title: string;
+  /** Sanitised on the way in, like project descriptions. */
+  description_html: string;
+  url: string | null;
+  /** The sha256 of an image in the blob store that the freelancer uploaded. */
+  image_hash: string | null;
+  /** A calendar date, `YYYY-MM-DD`. */
+  completed_on: string | null;
+  position: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One per side of an ended contract; public once both are in or 14 days after the first. */
+export interface ReviewsTable {
+  id: string;
+  contract_id: string;
+  reviewer_id: string;
+  reviewee_id: string;
+  rating: number;
+  /** Sanitised on the way in. */
+  text_html: string;
+  created_at: string;
+}
+
+/** One plain-text search document per freelancer, kept by triggers (migration 0006). */
+export interface FreelancerSearchDocsTable {
+  user_id: string;
+  name: string;
+  headline: string;
+  /** The bio. */
+  body: string;
+  /** Skill names, comma-separated. */
+  skills: string;
+}
+
+export interface ProjectFavoritesTable {
+  user_id: string;
+  project_id: string;
+  created_at: string;
+}
+
+export interface FreelancerFavoritesTable {
+  user_id: string;
+  freelancer_id: string;
+  created_at: string;
+}
+
+export interface FollowsTable {
+  follower_id: string;
+  followee_id: string;
+  created_at: string;
+}
+
+export interface SavedSearchesTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** JSON: the search's filters as `projectSearchQuerySchema` validated them, without paging. */
+  query: string;
+  created_at: string;
+  updated_at: string;
+  /** Saving counts as the first run. */
+  last_run_at: string;
+  /** The run before the latest: what the latest run's pages count "new" from. */
+  previous_run_at: string;
+}
+
+export interface ProjectAttachmentsTable {
+  project_id: string;
+  blob_hash: string;
+  name: string;
+  size: number;
+  mime_type: string;
+  position: number;
+  created_at: string;
 }
 
 export interface Database {
@@ -284,4 +379,13 @@ export interface Database {
   contracts: ContractsTable;
   milestones: MilestonesTable;
   project_search_docs: ProjectSearchDocsTable;
+  profile_skills: ProfileSkillsTable;
+  portfolio_items: PortfolioItemsTable;
+  reviews: ReviewsTable;
+  freelancer_search_docs: FreelancerSearchDocsTable;
+  project_favorites: ProjectFavoritesTable;
+  freelancer_favorites: FreelancerFavoritesTable;
+  follows: FollowsTable;
+  saved_searches: SavedSearchesTable;
+  project_attachments: ProjectAttachmentsTable;
 }

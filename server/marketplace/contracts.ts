@@ -12,6 +12,8 @@ import type { Db } from '../db/database.ts';
 import type { ContractsTable, Database } from '../db/schema.ts';
 import { HttpProblem, problems } from '../http/problem.ts';
 import type { AuthContext, RequestMeta } from '../http/route.ts';
+import { partiesOf } from '../sync/collections/contracts.ts';
+import type { SyncedWrites } from '../sync/synced-writes.ts';
 import { afterCursor, cutPage } from './cursor.ts';
 
 type ContractRow = Selectable<ContractsTable>;
@@ -30,12 +32,18 @@ function invalidTransition(from: ContractStatus, to: ContractStatus) {
   });
 }
 
-/** Contracts between a client and a freelancer: only the two parties ever see one. */
+/**
+ * Contracts between a client and a freelancer: only the two parties ever see one. Contracts are
+ * synced documents of both parties' devices: every change here is stamped for sync in its
+ * transaction and announced to both once it commits.
+ */
 export class ContractService {
   private readonly db: Db;
+  private readonly writes: SyncedWrites;
 
-  constructor(db: Db) {
+  constructor(db: Db, writes: SyncedWrites) {
     this.db = db;
+    this.writes = writes;
   }
 
   async get(auth: AuthContext, id: string): Promise<Contract> {
@@ -73,10 +81,15 @@ export class ContractService {
       throw problems.forbidden('Only the client pauses or resumes a contract.');
     }
     if (!contractTransitions[row.status].includes(to)) throw invalidTransition(row.status, to);
-    const updated = await this.db.kysely.transaction().execute(async (trx) => {
+    const updated = await this.writes.transaction(async (sync) => {
+      const { trx } = sync;
       const result = await trx
         .updateTable('contracts')
-        .set({ status: to, updated_at: new Date().toISOString() })
+        .set({
+          status: to,
+          updated_at: new Date().toISOString(),
+          seq: await sync.stamp('contracts', partiesOf(row)),
+        })
         .where('id', '=', id)
         .where('status', '=', row.status)
         .executeTakeFirst();

@@ -31,18 +31,36 @@ export function decodeCursor(cursor: string): [string, string] {
   );
 }
 
-/** Rows strictly after a cursor in (created_at desc, id desc) order: the next page's filter. */
-export function afterCursor(cursor: string): RawBuilder<SqlBool> {
-  const [createdAt, lastId] = decodeCursor(cursor);
-  return sql<SqlBool>`(created_at < ${createdAt} or (created_at = ${createdAt} and id < ${lastId}))`;
+/**
+ * Rows strictly after a cursor in (at desc, id desc) order: the next page's filter. The keys
+ * default to a table's own `created_at` and `id`; lists keyed otherwise (when a favorite was
+ * added, say) name their columns.
+ */
+export function afterCursor(cursor: string, at = 'created_at', id = 'id'): RawBuilder<SqlBool> {
+  const [lastAt, lastId] = decodeCursor(cursor);
+  return sql<SqlBool>`(${sql.ref(at)} < ${lastAt} or (${sql.ref(at)} = ${lastAt} and ${sql.ref(id)} < ${lastId}))`;
 }
 
+type Page<R> = { rows: R[]; nextCursor: string | null };
+
 /** A page from `limit + 1` fetched rows, and the cursor to the next one when there is more. */
-export function cutPage<R extends { created_at: string; id: string }>(rows: R[], limit: number) {
+export function cutPage<R extends { created_at: string; id: string }>(
+  rows: R[],
+  limit: number,
+): Page<R>;
+export function cutPage<R>(rows: R[], limit: number, keyOf: (row: R) => [string, string]): Page<R>;
+export function cutPage<R>(
+  rows: R[],
+  limit: number,
+  keyOf: (row: R) => [string, string] = (row) => {
+    const { created_at: at, id } = row as { created_at: string; id: string };
+    return [at, id];
+  },
+): Page<R> {
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
     rows: page,
-    nextCursor: rows.length > limit && last ? encodeCursor([last.created_at, last.id]) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null,
   };
 }

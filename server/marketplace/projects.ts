@@ -20,6 +20,8 @@ import { isBlankHtml, sanitizeDescription } from './sanitize.ts';
 import { indexProject } from './search/document.ts';
 import { ensureTerms, type TaxonomyService } from './taxonomy.ts';
 import { afterCursor, cutPage } from './cursor.ts';
+import { attachmentsOf } from './engagement/attachments.ts';
+import { isFavoriteProject } from './engagement/favorites.ts';
 
 type ProjectRow = Selectable<ProjectsTable>;
 
@@ -108,7 +110,11 @@ export class ProjectService {
       .where('project_id', '=', id)
       .where('status', '!=', 'withdrawn')
       .executeTakeFirstOrThrow();
-    return { ...(await this.present(row)), proposalCount: Number(proposals.count) };
+    return {
+      ...(await this.present(row)),
+      proposalCount: Number(proposals.count),
+      favorited: await isFavoriteProject(this.db, auth.userId, id),
+    };
   }
 
   async update(
@@ -241,7 +247,8 @@ export class ProjectService {
     return { items: await this.presentAll(rows), nextCursor };
   }
 
-  private async visibleRow(auth: AuthContext, id: string): Promise<ProjectRow> {
+  /** The project if the caller may see it: its client, administrators, or public non-drafts. */
+  async visibleRow(auth: AuthContext, id: string): Promise<ProjectRow> {
     const row = await this.db.kysely
       .selectFrom('projects')
       .selectAll()
@@ -274,10 +281,14 @@ export class ProjectService {
     if (!category) throw invalid('/categoryId', 'is not a known category');
   }
 
+  /** A single project's answer: a list's, plus its files. */
   private async present(row: ProjectRow): Promise<Project> {
-    const [project] = await this.presentAll([row]);
+    const [[project], attachments] = await Promise.all([
+      this.presentAll([row]),
+      attachmentsOf(this.db, row.id),
+    ]);
     if (!project) throw new Error('a project vanished while being presented');
-    return project;
+    return { ...project, attachments };
   }
 
   /** Rows to answers with their category, skills, tags and view count: four queries a page. */

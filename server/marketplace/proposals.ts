@@ -27,6 +27,8 @@ import type {
 } from '../db/schema.ts';
 import { HttpProblem, problems } from '../http/problem.ts';
 import type { AuthContext, RequestMeta } from '../http/route.ts';
+import { partiesOf } from '../sync/collections/contracts.ts';
+import type { SyncedWrites } from '../sync/synced-writes.ts';
 import { presentContract } from './contracts.ts';
 import { afterCursor, cutPage } from './cursor.ts';
 import { isBlankHtml, sanitizeDescription } from './sanitize.ts';
@@ -68,13 +70,16 @@ const auditAction = {
 /**
  * Proposals freelancers send on open projects, and the client's decisions on them. Accepting
  * one creates the project's one contract: the project's status moves open → in_progress by a
- * conditional update, so of any number of concurrent accepts exactly one succeeds.
+ * conditional update, so of any number of concurrent accepts exactly one succeeds. The contract
+ * and its milestones are synced documents of both parties, announced once the accept commits.
  */
 export class ProposalService {
   private readonly db: Db;
+  private readonly writes: SyncedWrites;
 
-  constructor(db: Db) {
+  constructor(db: Db, writes: SyncedWrites) {
     this.db = db;
+    this.writes = writes;
   }
 
   async create(
@@ -291,7 +296,7 @@ export class ProposalService {
     }
     const milestones = contractMilestones(project, proposal, bid, input);
     const now = new Date().toISOString();
-    const contract: ContractsTable = {
+    const contract: Omit<ContractsTable, 'seq'> = {
       id: randomUUID(),
       project_id: project.id,
       proposal_id: proposal.id,
@@ -306,7 +311,7 @@ export class ProposalService {
       created_at: now,
       updated_at: now,
     };
-    const milestoneRows: MilestonesTable[] = milestones.map((m, position) => ({
+    const milestoneRows: Array<Omit<MilestonesTable, 'seq'>> = milestones.map((m, position) => ({
       id: randomUUID(),
       contract_id: contract.id,
       title: m.title,
@@ -319,7 +324,8 @@ export class ProposalService {
       updated_at: now,
     }));
     try {
-      const created = await this.db.kysely.transaction().execute(async (trx) => {
+      const created = await this.writes.transaction(async (sync) => {
+        const { trx } = sync;
         const opened = await trx
           .updateTable('projects')
           .set({ status: 'in_progress', updated_at: now })
@@ -341,9 +347,18 @@ export class ProposalService {
             .executeTakeFirstOrThrow();
           throw invalidTransition(current.status, 'accepted');
         }
-        await trx.insertInto('contracts').values(contract).execute();
+        // Both parties' devices pull the new contract and its milestones after the commit.
+        const parties = partiesOf(contract);
+        await trx
+          .insertInto('contracts')
+          .values({ ...contract, seq: await sync.stamp('contracts', parties) })
+          .execute();
         if (milestoneRows.length > 0) {
-          await trx.insertInto('milestones').values(milestoneRows).execute();
+          const first = await sync.stamp('milestones', parties, milestoneRows.length);
+          await trx
+            .insertInto('milestones')
+            .values(milestoneRows.map((row, n) => ({ ...row, seq: first + n })))
+            .execute();
         }
         let rejected: string[] = [];
         if (input.rejectOthers) {

@@ -1,5 +1,4 @@
 import { Faker, en } from '@faker-js/faker';
-import type { Kysely } from 'kysely';
 import { newUserRow } from '../auth/accounts.ts';
 import type { Db } from '../db/database.ts';
 import type {
@@ -13,6 +12,10 @@ import type {
 import { sanitizeDescription } from '../marketplace/sanitize.ts';
 import { searchDocument } from '../marketplace/search/document.ts';
 import { ensureTerms } from '../marketplace/taxonomy.ts';
+import { SyncWriteContext } from '../sync/write-context.ts';
+import { seedEngagement, type EngagementSeedResult } from './engagement.ts';
+import { insertBatches } from './insert-batches.ts';
+import { seedProfiles, type ProfileSeedResult } from './profiles.ts';
 
 /**
  * A living marketplace for `npm run seed`: clients, freelancers, projects over the category
@@ -35,11 +38,14 @@ export interface MarketplaceSeedResult {
   proposals: number;
   contracts: number;
   milestones: number;
+  /** Favorite projects and freelancers, follows and saved searches (see ./engagement.ts). */
+  engagement: EngagementSeedResult;
+  /** Freelancers' skills with levels, portfolio items and reviews (see ./profiles.ts). */
+  profiles: ProfileSeedResult;
   milliseconds: number;
 }
 
 const FAKER_SEED = 20_260_101;
-const BATCH = 200;
 const DAY = 86_400_000;
 
 const places: Array<[country: string, timezone: string]> = [
@@ -137,20 +143,6 @@ const currencies = ['USD', 'USD', 'USD', 'EUR', 'EUR', 'GBP'];
 
 type Status = ProjectsTable['status'];
 
-async function insertBatches<T extends keyof Database>(
-  trx: Kysely<Database>,
-  table: T,
-  rows: Array<Database[T]>,
-): Promise<void> {
-  for (let start = 0; start < rows.length; start += BATCH) {
-    // Kysely's insert typing cannot follow a generic table name; the rows are that table's.
-    await trx
-      .insertInto(table)
-      .values(rows.slice(start, start + BATCH) as never)
-      .execute();
-  }
-}
-
 /**
  * Seeds the marketplace once; ~1 s on SQLite. `scale` shrinks every count proportionally
  * (1 is the real seed). Expects the category tree (seedTaxonomy) to be there already.
@@ -170,6 +162,8 @@ export async function seedMarketplace(db: Db, scale = 1): Promise<MarketplaceSee
     proposals: 0,
     contracts: 0,
     milestones: 0,
+    engagement: { favorites: 0, follows: 0, savedSearches: 0 },
+    profiles: { profileSkills: 0, portfolioItems: 0, reviews: 0 },
     milliseconds: 0,
   };
   if (result.skipped) {
@@ -309,8 +303,8 @@ export async function seedMarketplace(db: Db, scale = 1): Promise<MarketplaceSee
       });
     }
     const proposals: ProposalsTable[] = [];
-    const contracts: ContractsTable[] = [];
-    const milestones: MilestonesTable[] = [];
+    const contracts: Array<Omit<ContractsTable, 'seq'>> = [];
+    const milestones: Array<Omit<MilestonesTable, 'seq'>> = [];
     for (const project of projects) {
       const contracted = project.status === 'in_progress' || project.status === 'completed';
       if (project.status !== 'open' && !contracted) continue;
@@ -367,7 +361,7 @@ export async function seedMarketplace(db: Db, scale = 1): Promise<MarketplaceSee
           proposal.updated_at = at;
         }
         const hourly = winner.bid_type === 'hourly';
-        const contract: ContractsTable = {
+        const contract: Omit<ContractsTable, 'seq'> = {
           id: f.string.uuid(),
           project_id: project.id,
           proposal_id: winner.id,
@@ -426,8 +420,20 @@ export async function seedMarketplace(db: Db, scale = 1): Promise<MarketplaceSee
     await insertBatches(trx, 'project_tags', projectTags);
     await insertBatches(trx, 'project_search_docs', docs);
     await insertBatches(trx, 'proposals', proposals);
-    await insertBatches(trx, 'contracts', contracts);
-    await insertBatches(trx, 'milestones', milestones);
+    // Contracts and milestones are synced documents of their parties: numbered for sync.
+    const sync = new SyncWriteContext(trx);
+    const contractSeq = await sync.allocate('contracts', contracts.length);
+    const milestoneSeq = await sync.allocate('milestones', milestones.length);
+    await insertBatches(
+      trx,
+      'contracts',
+      contracts.map((row, n) => ({ ...row, seq: contractSeq + n })),
+    );
+    await insertBatches(
+      trx,
+      'milestones',
+      milestones.map((row, n) => ({ ...row, seq: milestoneSeq + n })),
+    );
 
     result.clients = clients.length;
     result.freelancers = freelancers.length;
@@ -435,6 +441,13 @@ export async function seedMarketplace(db: Db, scale = 1): Promise<MarketplaceSee
     result.proposals = proposals.length;
     result.contracts = contracts.length;
     result.milestones = milestones.length;
+    result.engagement = await seedEngagement(trx, f, { clients, freelancers, projects }, now);
+    result.profiles = await seedProfiles(
+      trx,
+      f,
+      { freelancers, contracts, skillGroups: Object.values(work).map((w) => w.skills), skillId },
+      now,
+    );
   });
   result.milliseconds = Math.round(performance.now() - started);
   return result;

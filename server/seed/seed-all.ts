@@ -29,6 +29,12 @@ export async function seedAll(db: Db, where: string, print: (line: string) => vo
       `${market.projects} projects, ${market.proposals} proposals, ${market.contracts} contracts, ` +
       `${market.milestones} milestones in ${(market.milliseconds / 1000).toFixed(1)} s.`,
   );
+  const { profiles, engagement } = market;
+  print(
+    `  Profiles: ${profiles.profileSkills} skills with levels, ${profiles.portfolioItems} portfolio ` +
+      `items, ${profiles.reviews} reviews. Engagement: ${engagement.favorites} favorites, ` +
+      `${engagement.follows} follows, ${engagement.savedSearches} saved searches.`,
+  );
   print(`  Seeded users sign in with password: ${seedPassword}`);
 }
 

@@ -68,3 +68,27 @@ export function unchangedFields<D extends Record<string, unknown>>(
 }
 
 export const flag = (value: boolean): number => (value ? 1 : 0);
+
+/**
+ * Documents only the server writes (contracts, milestones): every push is refused. A creation
+ * is blamed on the whole document, a change on each field it tried to change.
+ */
+export function refuseDeviceWrite<D extends Record<string, unknown>>(
+  incoming: D,
+  existing: D | null,
+  same: (a: unknown, b: unknown) => boolean,
+  reasons: { create: string; change: string },
+): WriteVerdict {
+  if (!existing) return denied(['', reasons.create]);
+  const fields = [...new Set([...Object.keys(incoming), ...Object.keys(existing)])].filter(
+    (field) => !same(incoming[field], existing[field]),
+  );
+  if (fields.length === 0) return denied(['', reasons.change]);
+  return denied(...fields.map((field) => [`/${field}`, reasons.change] as [string, string]));
+}
+
+/** The `write` of a spec whose `authorize` refuses everything: reaching it is a bug. */
+export function neverWrittenByDevices(collection: string): () => Promise<never> {
+  return () =>
+    Promise.reject(new Error(`${collection} are written by the server, never from a push`));
+}

@@ -5,25 +5,25 @@ import type { Checkpoint, SyncCollection } from '../../shared/sync/protocol.ts';
 import type { Db } from '../db/database.ts';
 import { HttpProblem } from '../http/problem.ts';
 import type { AuthContext } from '../http/route.ts';
+import { contractsSpec } from './collections/contracts.ts';
 import { conversationsSpec } from './collections/conversations.ts';
 import { messagesSpec } from './collections/messages.ts';
+import { milestonesSpec } from './collections/milestones.ts';
 import { notificationsSpec } from './collections/notifications.ts';
 import { settingsSpec } from './collections/settings.ts';
 import type { SyncSpec } from './spec.ts';
-import { SyncWriteContext } from './write-context.ts';
+import type { SyncedWrites } from './synced-writes.ts';
+
+export type { CommittedChange } from './synced-writes.ts';
 
 export const syncSpecs: { [C in SyncCollection]: SyncSpec<C> } = {
   settings: settingsSpec,
   conversations: conversationsSpec,
   messages: messagesSpec,
   notifications: notificationsSpec,
+  contracts: contractsSpec,
+  milestones: milestonesSpec,
 };
-
-export interface CommittedChange {
-  collection: SyncCollection;
-  seq: number;
-  audience: string[];
-}
 
 export interface PushRow<C extends SyncCollection> {
   newDocumentState: WireDocument<C>;
@@ -37,11 +37,11 @@ export interface PushRow<C extends SyncCollection> {
  */
 export class SyncService {
   private readonly db: Db;
-  private readonly onCommitted: (changes: CommittedChange[]) => void;
+  private readonly writes: SyncedWrites;
 
-  constructor(db: Db, onCommitted: (changes: CommittedChange[]) => void) {
+  constructor(db: Db, writes: SyncedWrites) {
     this.db = db;
-    this.onCommitted = onCommitted;
+    this.writes = writes;
   }
 
   async pull<C extends SyncCollection>(
@@ -66,8 +66,8 @@ export class SyncService {
   ): Promise<WireDocument<C>[]> {
     const spec = syncSpecs[collection] as SyncSpec<C>;
     rejectRepeatedIds(rows);
-    const { conflicts, changes } = await this.db.kysely.transaction().execute(async (trx) => {
-      const context = new SyncWriteContext(trx);
+    return this.writes.transaction(async (context) => {
+      const { trx } = context;
       await context.lock(collection);
       const conflicts: WireDocument<C>[] = [];
       const writes: Array<{ incoming: WireDocument<C>; existing: WireDocument<C> | null }> = [];
@@ -121,10 +121,8 @@ export class SyncService {
           seq += 1;
         }
       }
-      return { conflicts, changes: context.changes() };
+      return conflicts;
     });
-    if (changes.length > 0) this.onCommitted(changes);
-    return conflicts;
   }
 }
 

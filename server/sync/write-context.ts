@@ -35,6 +35,17 @@ export class SyncWriteContext {
     return row.seq - count + 1;
   }
 
+  /**
+   * A server-side write's sequence numbers: `count` consecutive ones (the first is returned),
+   * and `audience` to be told once the transaction has committed. The write stores them on
+   * its rows in this same transaction.
+   */
+  async stamp(collection: SyncCollection, audience: Iterable<string>, count = 1): Promise<number> {
+    const first = await this.allocate(collection, count);
+    this.touched(collection, first + count - 1, audience);
+    return first;
+  }
+
   /** Records who must be told about a change once the transaction has committed. */
   touched(collection: SyncCollection, seq: number, audience: Iterable<string>): void {
     const entry = this.changed.get(collection) ?? { seq, audience: new Set<string>() };

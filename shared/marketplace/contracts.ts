@@ -13,6 +13,9 @@ export const contractTransitions: Record<ContractStatus, readonly ContractStatus
   ended: [],
 };
 
+export const contractTypeSchema = z.enum(['fixed', 'hourly']);
+export type ContractType = z.infer<typeof contractTypeSchema>;
+
 export const milestoneStatuses = [
   'pending',
   'funded',
@@ -22,6 +25,7 @@ export const milestoneStatuses = [
   'disputed',
 ] as const;
 export const milestoneStatusSchema = z.enum(milestoneStatuses);
+export type MilestoneStatus = z.infer<typeof milestoneStatusSchema>;
 
 export const milestoneSchema = z
   .object({
@@ -43,7 +47,7 @@ export const contractSchema = z
     proposalId: z.uuid(),
     clientId: z.uuid(),
     freelancerId: z.uuid(),
-    type: z.enum(['fixed', 'hourly']),
+    type: contractTypeSchema,
     currency: z.string(),
     /** Hourly contracts: the rate; null on fixed ones. */
     rate: moneySchema.nullable(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { instantSchema } from '../api/time.ts';
 import { moneySchema } from '../money/money.ts';
+import { projectAttachmentSchema } from './attachments.ts';
 import { skillSchema, taxonomyNameSchema } from './taxonomy.ts';
 
 export const projectStatuses = ['draft', 'open', 'in_progress', 'completed', 'cancelled'] as const;
@@ -165,6 +166,10 @@ export const projectSchema = z
     viewCount: z.int(),
     /** On a single project (GET /projects/:id): its proposals, withdrawn ones not counted. */
     proposalCount: z.int().optional(),
+    /** On a single project: its files, in order (at most 10). */
+    attachments: z.array(projectAttachmentSchema).optional(),
+    /** On GET /projects/:id: whether the signed-in viewer keeps it among their favorites. */
+    favorited: z.boolean().optional(),
     createdAt: instantSchema,
     updatedAt: instantSchema,
     publishedAt: instantSchema.nullable(),

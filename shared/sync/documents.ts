@@ -1,5 +1,11 @@
 import { z } from 'zod';
 import { instantSchema } from '../api/time.ts';
+import {
+  contractStatusSchema,
+  contractTypeSchema,
+  milestoneStatusSchema,
+} from '../marketplace/contracts.ts';
+import { currencySchema, moneySchema } from '../money/money.ts';
 import { deletedFlag } from './protocol.ts';
 
 /**
@@ -75,6 +81,51 @@ const notificationShape = {
   readAt: instantSchema.nullable(),
 };
 
+/**
+ * Money inside a synced document: the shared Money shape, inlined (RxDB schemas cannot point
+ * at shared definitions, and `moneySchema` carries an OpenAPI id that would make one).
+ */
+const documentMoney = z.object(moneySchema.shape).strict();
+
+/**
+ * A contract as both parties' devices hold it, enough to show it offline. The server writes
+ * it (accepting a proposal creates it, the contract's REST commands change it); devices only
+ * read. The project's title is as it was when the proposal was accepted (a project in
+ * progress cannot be edited), the parties' names as they were at the last change.
+ */
+const contractShape = {
+  ...base,
+  projectId: id,
+  projectTitle: z.string().min(1).max(200),
+  proposalId: id,
+  client: participantSchema,
+  freelancer: participantSchema,
+  type: contractTypeSchema,
+  currency: currencySchema,
+  /** Hourly contracts: the rate; null on fixed ones. */
+  rate: documentMoney.nullable(),
+  /** Fixed contracts: the milestones' sum; null on hourly ones. */
+  total: documentMoney.nullable(),
+  weeklyHourLimit: z.int().min(1).max(168).nullable(),
+  manualTimeAllowed: z.boolean(),
+  status: contractStatusSchema,
+  createdAt: instantSchema,
+};
+
+/** A milestone of a fixed-price contract, in the contract's currency. */
+const milestoneShape = {
+  ...base,
+  contractId: id,
+  title: z.string().min(1).max(200),
+  amount: documentMoney,
+  /** A calendar date (YYYY-MM-DD), as projects' deadlines. */
+  dueDate: z.iso.date().nullable(),
+  /** Order within the contract, from 0. */
+  position: z.int().min(0).max(999),
+  status: milestoneStatusSchema,
+  createdAt: instantSchema,
+};
+
 function messageHasContent(m: { body: string; attachments: unknown[] }) {
   return m.body.trim().length > 0 || m.attachments.length > 0;
 }
@@ -97,6 +148,14 @@ export const notificationDocumentSchema = z
   .object(notificationShape)
   .strict()
   .meta({ id: 'NotificationDocument' });
+export const contractDocumentSchema = z
+  .object(contractShape)
+  .strict()
+  .meta({ id: 'ContractDocument' });
+export const milestoneDocumentSchema = z
+  .object(milestoneShape)
+  .strict()
+  .meta({ id: 'MilestoneDocument' });
 
 /** The same documents as they travel: with their tombstone flag. */
 export const wireSchemas = {
@@ -107,6 +166,8 @@ export const wireSchemas = {
     .strict()
     .refine(messageHasContent, messageContentIssue),
   notifications: z.object({ ...notificationShape, ...deletedFlag }).strict(),
+  contracts: z.object({ ...contractShape, ...deletedFlag }).strict(),
+  milestones: z.object({ ...milestoneShape, ...deletedFlag }).strict(),
 } as const;
 
 export type SettingsDocument = z.infer<typeof settingsDocumentSchema>;
@@ -116,12 +177,16 @@ export type MessageDocument = z.infer<typeof messageDocumentSchema>;
 export type Attachment = z.infer<typeof attachmentSchema>;
 export type Receipt = z.infer<typeof receiptSchema>;
 export type NotificationDocument = z.infer<typeof notificationDocumentSchema>;
+export type ContractDocument = z.infer<typeof contractDocumentSchema>;
+export type MilestoneDocument = z.infer<typeof milestoneDocumentSchema>;
 
 export const documentSchemas = {
   settings: settingsDocumentSchema,
   conversations: conversationDocumentSchema,
   messages: messageDocumentSchema,
   notifications: notificationDocumentSchema,
+  contracts: contractDocumentSchema,
+  milestones: milestoneDocumentSchema,
 } as const;
 
 export type DocumentOf = {
@@ -129,6 +194,8 @@ export type DocumentOf = {
   conversations: ConversationDocument;
   messages: MessageDocument;
   notifications: NotificationDocument;
+  contracts: ContractDocument;
+  milestones: MilestoneDocument;
 };
 
 /** A document as it travels: with its tombstone flag. */

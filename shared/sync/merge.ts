@@ -93,6 +93,14 @@ const laterEdit = (master: Wire<'messages'>, fork: Wire<'messages'>) =>
       ? master
       : fork;
 
+/**
+ * Documents only the server writes (contracts, milestones): devices never win a field. A
+ * device copy that differs can only be stale, so the master is the answer, deletions included.
+ */
+export function serverOwned<D>({ realMasterState }: MergeInput<D>): D {
+  return realMasterState;
+}
+
 export const mergers: { [C in SyncCollection]: (input: MergeInput<Wire<C>>) => Wire<C> } = {
   settings: threeWayMerge<Wire<'settings'>>(),
   // Who is in a conversation is fixed at creation; the server refuses changes to it.
@@ -109,6 +117,8 @@ export const mergers: { [C in SyncCollection]: (input: MergeInput<Wire<C>>) => W
   notifications: threeWayMerge<Wire<'notifications'>>({
     readAt: (m, f) => earliest(m.readAt, f.readAt),
   }),
+  contracts: serverOwned,
+  milestones: serverOwned,
 };
 
 export type { DocumentOf };

@@ -18,8 +18,17 @@ import { z } from 'zod';
  *   `/<row index>/newDocumentState/<field>`; a 409 `sync-pending` asks to retry shortly.
  * - `sync:changed` goes to every device of every user who can see the change, the pushing
  *   device included.
+ * - Contracts and milestones are the server's: it writes them (accepting a proposal, the
+ *   contract's REST commands) and refuses any push of them. Devices only pull.
  */
-export const syncCollections = ['settings', 'conversations', 'messages', 'notifications'] as const;
+export const syncCollections = [
+  'settings',
+  'conversations',
+  'messages',
+  'notifications',
+  'contracts',
+  'milestones',
+] as const;
 export type SyncCollection = (typeof syncCollections)[number];
 export const syncCollectionSchema = z.enum(syncCollections);
 

@@ -19,6 +19,8 @@ import { SignUpPage } from '../features/session/SignUpPage.tsx';
 import { SettingsPage } from '../features/settings/SettingsPage.tsx';
 import { isSettingsTab } from '../features/settings/settings-tabs.ts';
 import { AppLayout } from '../features/shell/AppLayout.tsx';
+import { contractRoutes } from '../features/contracts/routes.tsx';
+import { marketplaceRoutes } from '../features/marketplace/routes.tsx';
 import { UpcomingAreaPage } from '../features/upcoming/UpcomingAreaPage.tsx';
 import type { UpcomingArea } from '../features/upcoming/upcoming-areas.ts';
 
@@ -54,7 +56,7 @@ const signUpRoute = createRoute({
 });
 
 /** Everything else needs a session; without one, sign in first and come back. */
-const appRoute = createRoute({
+export const appRoute = createRoute({
   getParentRoute: () => rootRoute,
   id: '_app',
   component: AppLayout,
@@ -133,10 +135,10 @@ const routeTree = rootRoute.addChildren([
   appRoute.addChildren([
     dashboardRoute,
     upcomingRoute('time'),
-    upcomingRoute('contracts'),
+    ...contractRoutes(() => appRoute),
     upcomingRoute('invoices'),
     messagesRoute.addChildren([messagesIndexRoute, threadRoute]),
-    upcomingRoute('marketplace'),
+    marketplaceRoutes(() => appRoute),
     settingsIndexRoute,
     settingsTabRoute,
   ]),

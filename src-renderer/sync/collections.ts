@@ -31,6 +31,14 @@ export const collectionDefinitions: { [C in SyncCollection]: CollectionDefinitio
     indexes: [['conversationId', 'sentAt']],
   },
   notifications: { zod: documentSchemas.notifications, version: 0, indexes: ['createdAt'] },
+  // Read-only here (the server writes them). The list shows the newest contracts first.
+  contracts: { zod: documentSchemas.contracts, version: 0, indexes: ['createdAt'] },
+  // A contract page shows its milestones in order.
+  milestones: {
+    zod: documentSchemas.milestones,
+    version: 0,
+    indexes: [['contractId', 'position']],
+  },
 };
 
 export function rxSchemaOf<C extends SyncCollection>(collection: C): RxJsonSchema<DocumentOf[C]> {

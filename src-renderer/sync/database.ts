@@ -30,6 +30,12 @@ export interface UserDatabaseOptions {
   namespace?: string;
   /** Several windows of the app sharing the database (browser default); off in Node tests. */
   multiInstance?: boolean;
+  /**
+   * The collections to open: all of them unless told. RxDB's open core allows 13 open
+   * collections per process, so tests simulating several devices in one process open only
+   * those they exercise. A real device has one database per window and opens them all.
+   */
+  collections?: readonly SyncCollection[];
 }
 
 /**
@@ -54,12 +60,13 @@ export async function createUserDatabase(options: UserDatabaseOptions): Promise<
     closeDuplicates: true,
     eventReduce: true,
   });
+  const collections = options.collections ?? syncCollections;
   try {
     const creators = Object.fromEntries(
-      syncCollections.map((collection) => [collection, collectionCreator(collection)]),
+      collections.map((collection) => [collection, collectionCreator(collection)]),
     ) as { [C in SyncCollection]: RxCollectionCreator<DocumentOf[C]> };
     await db.addCollections(creators);
-    for (const collection of syncCollections) validateWrites(db, collection);
+    for (const collection of collections) validateWrites(db, collection);
     return db;
   } catch (error) {
     await db.close();

@@ -76,6 +76,8 @@ export interface SyncEngineOptions {
   /** Several simulated devices of one user in one process (tests); see `createUserDatabase`. */
   namespace?: string;
   multiInstance?: boolean;
+  /** The collections to open and replicate; all unless told (see `createUserDatabase`). */
+  collections?: readonly SyncCollection[];
   /** How often to pull while the socket is down but the network is up (ms). */
   pollWithoutSocketMs?: number;
   /** Back-off between attempts that failed for a passing reason (ms; tests shorten it). */
@@ -94,6 +96,7 @@ export async function startSyncEngine(options: SyncEngineOptions): Promise<SyncE
     storage: options.storage,
     multiInstance,
     ...(options.namespace ? { namespace: options.namespace } : {}),
+    ...(options.collections ? { collections: options.collections } : {}),
   });
   const outbox = await openOutbox(db);
   const abort = new AbortController();
@@ -182,19 +185,20 @@ export async function startSyncEngine(options: SyncEngineOptions): Promise<SyncE
     return result;
   };
 
-  const replications: CollectionReplication[] = syncCollections.map((collection) =>
-    replicateCollection({
-      collection,
-      // Each collection is typed by its name; the generic replication sees one of them.
-      rxCollection: db.collections[collection] as never,
-      serverUrl: options.serverUrl,
-      transport,
-      persist,
-      outbox,
-      changed$: live.changed$,
-      resync$,
-      waitForLeadership: multiInstance,
-    }),
+  const replications: CollectionReplication[] = (options.collections ?? syncCollections).map(
+    (collection) =>
+      replicateCollection({
+        collection,
+        // Each collection is typed by its name; the generic replication sees one of them.
+        rxCollection: db.collections[collection] as never,
+        serverUrl: options.serverUrl,
+        transport,
+        persist,
+        outbox,
+        changed$: live.changed$,
+        resync$,
+        waitForLeadership: multiInstance,
+      }),
   );
 
   // Errors RxDB saw from the handlers (the session ended, an answer we did not understand).

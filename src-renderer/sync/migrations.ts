@@ -19,6 +19,8 @@ export const migrationStrategies: { [C in SyncCollection]: MigrationStrategies }
   conversations: {},
   messages: {},
   notifications: {},
+  contracts: {},
+  milestones: {},
 };
 
 /**
@@ -41,5 +43,13 @@ export const schemaFingerprints: { [C in SyncCollection]: { version: number; sha
   notifications: {
     version: 0,
     sha256: '882eaf1a4b17672821c341ae2311ca584926c80889bd688c45cc18172a04aa5a',
+  },
+  contracts: {
+    version: 0,
+    sha256: '59630d8dced896b16e35a8f98e983667269ac46372517756bd4d2047f45102c2',
+  },
+  milestones: {
+    version: 0,
+    sha256: '16de4cabb5dbab82cc37dfa847113368d8bd7b4d87536df3bc24bfc55adf3fe8',
   },
 };

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AuthResult } from '../../shared/accounts/auth.ts';
+import type { FreelancerProfile, FreelancerSearchPage } from '../../shared/marketplace/profiles.ts';
+import type { ReviewPage } from '../../shared/marketplace/reviews.ts';
 import type { ProjectSearchPage } from '../../shared/marketplace/search.ts';
 import { demoAccounts, demoPassword } from '../../server/seed/demo-accounts.ts';
 import { seedEmailDomain, seedPassword } from '../../server/seed/marketplace.ts';
@@ -89,6 +91,54 @@ describe('npm run seed', () => {
       });
       expect(found.status).toBe(200);
       expect(found.body.items.length).toBeGreaterThan(0);
+
+      // Freelancer profiles look lived in: skills with levels, portfolios, reviews both ways.
+      const seeded = new sql.default(join(dataDir, 'megilance.sqlite'), { readonly: true });
+      const count = (query: string) => (seeded.prepare(query).get() as { n: number }).n;
+      const bare = count(`select count(*) n from users u where u.role = 'freelancer'
+        and not exists (select 1 from profile_skills ps where ps.user_id = u.id)`);
+      const levels = count('select count(distinct level) n from profile_skills');
+      const items = count('select count(*) n from portfolio_items');
+      const both = count(`select count(*) n from reviews r where exists (select 1 from reviews o
+        where o.contract_id = r.contract_id and o.reviewer_id <> r.reviewer_id)`);
+      const lone = count(`select count(*) n from reviews r where not exists (select 1 from reviews o
+        where o.contract_id = r.contract_id and o.reviewer_id <> r.reviewer_id)`);
+      const fromFreelancers = count(`select count(*) n from reviews r
+        join users u on u.id = r.reviewer_id where u.role = 'freelancer'`);
+      const indexed = count('select count(*) n from freelancer_search_docs');
+      const freelancerCount = count(`select count(*) n from users where role = 'freelancer'`);
+      const reviewed = seeded
+        .prepare(
+          `select r.reviewee_id id from reviews r join users u on u.id = r.reviewee_id
+          where u.role = 'freelancer' and exists (select 1 from reviews o
+            where o.contract_id = r.contract_id and o.reviewer_id <> r.reviewer_id) limit 1`,
+        )
+        .get() as { id: string };
+      seeded.close();
+      expect(bare).toBe(0);
+      expect(levels).toBe(3);
+      expect(items).toBeGreaterThan(250);
+      expect(items).toBeLessThan(550);
+      expect(both).toBeGreaterThan(0);
+      expect(lone).toBeGreaterThan(0);
+      expect(fromFreelancers).toBeGreaterThan(0);
+      expect(indexed).toBe(freelancerCount);
+
+      const token = signedIn.body.accessToken;
+      const experts = await api.get<FreelancerSearchPage>('/search/freelancers?q=react&limit=20', {
+        token,
+      });
+      expect(experts.status).toBe(200);
+      expect(experts.body.items.length).toBeGreaterThan(0);
+      expect(experts.body.items[0]?.skills.some((skill) => skill.name === 'React')).toBe(true);
+      const profile = await api.get<FreelancerProfile>(`/freelancers/${reviewed.id}`, { token });
+      expect(profile.status).toBe(200);
+      expect(profile.body.skills.length).toBeGreaterThan(0);
+      expect(profile.body.stats.reviewCount).toBeGreaterThan(0);
+      expect(profile.body.stats.rating).toBeGreaterThanOrEqual(1);
+      const reviews = await api.get<ReviewPage>(`/users/${reviewed.id}/reviews`, { token });
+      expect(reviews.body.summary.count).toBe(profile.body.stats.reviewCount);
+      expect(reviews.body.items.length).toBeGreaterThan(0);
     } finally {
       await server.close();
     }

@@ -5,12 +5,19 @@ import { randomUUID } from 'node:crypto';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DocumentOf } from '../../shared/sync/documents.ts';
-import { syncCollections, type SyncCollection } from '../../shared/sync/protocol.ts';
+import type { SyncCollection } from '../../shared/sync/protocol.ts';
 import { loadConfig } from '../../server/config.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
 import { freePort } from '../support/ports.ts';
 import { signUp, type Person } from '../support/sync-fixtures.ts';
-import { canon, eventually, openDevice, serverDocs, type Device } from '../support/sync-devices.ts';
+import {
+  canon,
+  deviceCollections,
+  eventually,
+  openDevice,
+  serverDocs,
+  type Device,
+} from '../support/sync-devices.ts';
 
 /**
  * Randomised convergence: three devices of two people (RxDB on the memory storage, real HTTP,
@@ -290,14 +297,14 @@ describe('sync convergence', () => {
         expect(failed.size, `${device.label} has refused changes`).toBe(0);
         expect(pending, `${device.label} still has pending changes`).toBe(0);
         const local = {} as Record<SyncCollection, string>;
-        for (const collection of syncCollections)
+        for (const collection of deviceCollections)
           local[collection] = canon(await device.docs(collection));
         result[device.label] = local;
       }
       for (const person of [alice, bob]) {
         const token = devices.find((d) => d.person === person)!.person.accessToken;
         const remote = {} as Record<SyncCollection, string>;
-        for (const collection of syncCollections) {
+        for (const collection of deviceCollections) {
           const docs = (await serverDocs(serverUrl, token, collection))
             .filter((doc) => !doc._deleted)
             .map(({ _deleted: _d, ...doc }) => doc);

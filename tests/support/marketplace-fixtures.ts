@@ -92,3 +92,43 @@ export async function marketplaceSnapshot(server: TestServer) {
       .execute(),
   };
 }
+
+/**
+ * A contract between a client and a freelancer through the real flow: the client posts an
+ * open project, the freelancer proposes, the client accepts; `status` then moves it on
+ * (`ended` by the client, `paused` by the client) or leaves it active.
+ */
+export async function contractBetween(
+  server: TestServer,
+  parties: { client: Member; freelancer: Member; categoryId: string },
+  status: 'active' | 'paused' | 'ended' = 'ended',
+): Promise<string> {
+  const api = client(server.baseUrl);
+  const project = await api.post<{ id: string }>('/projects', {
+    token: parties.client.token,
+    json: projectInput(parties.categoryId, { publish: true }),
+  });
+  if (project.status !== 201) throw new Error(`project failed: ${JSON.stringify(project.body)}`);
+  const proposal = await api.post<{ id: string }>(`/projects/${project.body.id}/proposals`, {
+    token: parties.freelancer.token,
+    json: {
+      coverLetter: 'I can do this.',
+      bid: { type: 'fixed', amount: { amountMinor: 150_000, currency: 'EUR' } },
+      durationDays: 14,
+    },
+  });
+  if (proposal.status !== 201) throw new Error(`proposal failed: ${JSON.stringify(proposal.body)}`);
+  const contract = await api.post<{ id: string }>(`/proposals/${proposal.body.id}/accept`, {
+    token: parties.client.token,
+    json: { rejectOthers: false },
+  });
+  if (contract.status !== 201) throw new Error(`accept failed: ${JSON.stringify(contract.body)}`);
+  if (status !== 'active') {
+    const moved = await api.patch(`/contracts/${contract.body.id}/status`, {
+      token: parties.client.token,
+      json: { to: status },
+    });
+    if (moved.status !== 200) throw new Error(`status failed: ${JSON.stringify(moved.body)}`);
+  }
+  return contract.body.id;
+}

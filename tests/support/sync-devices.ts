@@ -37,6 +37,19 @@ export interface Device {
   docs<C extends SyncCollection>(collection: C): Promise<Array<DocumentOf[C]>>;
 }
 
+/**
+ * What a simulated device opens: the collections people write. RxDB's open core allows 13
+ * open collections per process and these suites run three devices in one; contracts and
+ * milestones (which devices only pull) are covered by tests/integration/contract-sync.test.ts
+ * and the e2e suites, where each window is a process of its own.
+ */
+export const deviceCollections = [
+  'settings',
+  'conversations',
+  'messages',
+  'notifications',
+] as const satisfies readonly SyncCollection[];
+
 export interface DeviceOptions {
   serverUrl: () => string;
   /** A session of its own (signs in again); off: reuse the person's sign-up session. */
@@ -83,6 +96,7 @@ export async function openDevice(
       storage,
       namespace: label,
       multiInstance: false,
+      collections: deviceCollections,
       getAccessToken: () => session.accessToken,
       refreshAccessToken: refresh,
       fetch: offlineFetch,

@@ -168,3 +168,78 @@ describe('settings and notifications merge', () => {
     ).toBe('2026-11-21T10:05:00.000Z');
   });
 });
+
+describe('server-owned documents (contracts, milestones)', () => {
+  const contract: WireDocument<'contracts'> = {
+    id: '00000000-0000-4000-8000-000000000004',
+    updatedAt: '2026-11-21T10:00:00.000Z',
+    projectId: '00000000-0000-4000-8000-000000000005',
+    projectTitle: 'Build a time tracker',
+    proposalId: '00000000-0000-4000-8000-000000000006',
+    client: { id: alice, name: 'Alice' },
+    freelancer: { id: bob, name: 'Bob' },
+    type: 'hourly',
+    currency: 'EUR',
+    rate: { amountMinor: 4_500, currency: 'EUR' },
+    total: null,
+    weeklyHourLimit: 20,
+    manualTimeAllowed: true,
+    status: 'active',
+    createdAt: '2026-11-21T10:00:00.000Z',
+    _deleted: false,
+  };
+
+  it('never lets a device win a field, even a later edit of a field the master left alone', () => {
+    const paused = {
+      ...contract,
+      status: 'paused' as const,
+      updatedAt: '2026-11-21T11:00:00.000Z',
+    };
+    const forked = {
+      ...contract,
+      weeklyHourLimit: 40,
+      manualTimeAllowed: false,
+      updatedAt: '2026-11-21T12:00:00.000Z',
+    };
+    expect(
+      mergers.contracts({
+        assumedMasterState: contract,
+        realMasterState: paused,
+        newDocumentState: forked,
+      }),
+    ).toEqual(paused);
+    expect(mergers.contracts({ realMasterState: paused, newDocumentState: forked })).toEqual(
+      paused,
+    );
+    // A device's tombstone does not delete it either.
+    expect(
+      mergers.contracts({
+        realMasterState: paused,
+        newDocumentState: { ...paused, _deleted: true },
+      }),
+    ).toEqual(paused);
+  });
+
+  it('answers a milestone with the master', () => {
+    const milestone: WireDocument<'milestones'> = {
+      id: '00000000-0000-4000-8000-000000000007',
+      updatedAt: '2026-11-21T10:00:00.000Z',
+      contractId: contract.id,
+      title: 'Design',
+      amount: { amountMinor: 50_000, currency: 'EUR' },
+      dueDate: null,
+      position: 0,
+      status: 'funded',
+      createdAt: '2026-11-21T10:00:00.000Z',
+      _deleted: false,
+    };
+    const fork = { ...milestone, status: 'released' as const, title: 'Design (done)' };
+    expect(
+      mergers.milestones({
+        assumedMasterState: milestone,
+        realMasterState: milestone,
+        newDocumentState: fork,
+      }),
+    ).toEqual(milestone);
+  });
+});

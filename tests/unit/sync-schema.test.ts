@@ -69,6 +69,34 @@ const samples: { [C in SyncCollection]: DocumentOf[C] } = {
     createdAt: at,
     readAt: null,
   },
+  contracts: {
+    id: '0d6e4a52-3b1f-4c3a-8d2e-5f6a7b8c9d04',
+    updatedAt: at,
+    projectId: '0d6e4a52-3b1f-4c3a-8d2e-5f6a7b8c9d05',
+    projectTitle: 'Build a time tracker',
+    proposalId: '0d6e4a52-3b1f-4c3a-8d2e-5f6a7b8c9d06',
+    client: { id: alice, name: 'Alice' },
+    freelancer: { id: bob, name: 'Bob' },
+    type: 'fixed',
+    currency: 'EUR',
+    rate: null,
+    total: { amountMinor: 200_000, currency: 'EUR' },
+    weeklyHourLimit: null,
+    manualTimeAllowed: false,
+    status: 'active',
+    createdAt: at,
+  },
+  milestones: {
+    id: '0d6e4a52-3b1f-4c3a-8d2e-5f6a7b8c9d07',
+    updatedAt: at,
+    contractId: '0d6e4a52-3b1f-4c3a-8d2e-5f6a7b8c9d04',
+    title: 'Design',
+    amount: { amountMinor: 50_000, currency: 'EUR' },
+    dueDate: '2027-01-31',
+    position: 0,
+    status: 'pending',
+    createdAt: at,
+  },
 };
 
 /** Mutations each schema must refuse, checked against zod and the generated JSON schema alike. */
@@ -106,10 +134,20 @@ describe('RxDB schemas generated from the zod schemas', () => {
       const schema = rxSchemaOf(collection);
       expect(schema.primaryKey).toBe('id');
       expect(schema.version).toBe(collectionDefinitions[collection].version);
-      const properties = schema.properties as Record<string, { maxLength?: number }>;
+      const properties = schema.properties as Record<
+        string,
+        { type?: string; maxLength?: number; minimum?: number; maximum?: number }
+      >;
       expect(properties.id?.maxLength).toBe(36);
       for (const field of (schema.indexes ?? []).flat()) {
-        expect(properties[field]?.maxLength, field).toBeGreaterThan(0);
+        const property = properties[field];
+        // Index keys are fixed-width: strings need a length, numbers a range.
+        if (property?.type === 'integer') {
+          expect(property.minimum, field).toBeTypeOf('number');
+          expect(property.maximum, field).toBeTypeOf('number');
+        } else {
+          expect(property?.maxLength, field).toBeGreaterThan(0);
+        }
         expect(schema.required).toContain(field);
       }
     },
@@ -119,6 +157,30 @@ describe('RxDB schemas generated from the zod schemas', () => {
     expect(rxSchemaOf('messages').indexes).toEqual([['conversationId', 'sentAt']]);
     expect(rxSchemaOf('conversations').indexes).toEqual(['updatedAt']);
     expect(rxSchemaOf('notifications').indexes).toEqual(['createdAt']);
+  });
+
+  it('indexes contracts by creation and milestones by contract and position', () => {
+    expect(rxSchemaOf('contracts').indexes).toEqual(['createdAt']);
+    expect(rxSchemaOf('milestones').indexes).toEqual([['contractId', 'position']]);
+  });
+
+  it('refuses a contract or milestone the server would never send', () => {
+    const contracts = collectionDefinitions.contracts.zod;
+    const milestones = collectionDefinitions.milestones.zod;
+    const money = (amountMinor: number, currency: string) => ({ amountMinor, currency });
+    expect(contracts.safeParse({ ...samples.contracts, status: 'archived' }).success).toBe(false);
+    expect(contracts.safeParse({ ...samples.contracts, currency: 'EURO' }).success).toBe(false);
+    expect(contracts.safeParse({ ...samples.contracts, total: money(-1, 'EUR') }).success).toBe(
+      false,
+    );
+    expect(contracts.safeParse({ ...samples.contracts, weeklyHourLimit: 169 }).success).toBe(false);
+    expect(milestones.safeParse({ ...samples.milestones, dueDate: '31/01/2027' }).success).toBe(
+      false,
+    );
+    expect(
+      milestones.safeParse({ ...samples.milestones, amount: { ...money(1, 'EUR'), extra: 1 } })
+        .success,
+    ).toBe(false);
   });
 
   it('is generic: a future collection with its own indexes generates too', () => {

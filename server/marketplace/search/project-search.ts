@@ -11,9 +11,11 @@ import type { Db } from '../../db/database.ts';
 import type { ProjectsTable } from '../../db/schema.ts';
 import { problems } from '../../http/problem.ts';
 import type { ProjectService } from '../projects.ts';
-import { escapeHtml } from '../sanitize.ts';
 import type { TaxonomyService } from '../taxonomy.ts';
-import { MARK_END, MARK_START } from './document.ts';
+import { afterSearchKey, decodeSearchCursor, encodeSearchCursor } from './search-cursor.ts';
+import { bodyStart, queryTerms, snippetHtml, snippetsFor, type TextMatch } from './text-match.ts';
+
+export { queryTerms, snippetHtml, type TextMatch } from './text-match.ts';
 
 /** Full-text search over open public projects; the same answers on either database. */
 export interface ProjectSearch {
@@ -23,29 +25,8 @@ export interface ProjectSearch {
 }
 
 export const MAX_SUGGESTIONS = 8;
-const MAX_TERMS = 16;
-const SNIPPET_CHARS = 200;
-
-/**
- * The words of what someone typed, lowercased. Everything else (quotes, operators, brackets,
- * colons, stars) is dropped, so user input is never read as query syntax by either engine.
- */
-export function queryTerms(q: string): string[] {
-  return (q.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu) ?? []).slice(0, MAX_TERMS);
-}
-
-/** How one engine matches, ranks and excerpts: joined to `projects p` and `project_search_docs d`. */
-export interface TextMatch {
-  from: RawBuilder<unknown>;
-  where: RawBuilder<unknown>;
-  /** Higher is more relevant. */
-  score: RawBuilder<number>;
-  /** Description text around the matches, wrapped in {@link MARK_START}/{@link MARK_END}. */
-  snippet: RawBuilder<string>;
-}
 
 type HitRow = Selectable<ProjectsTable> & { score: number; snippet: string };
-type CursorKey = string | number;
 
 const invalidQuery = (pointer: string, detail: string) =>
   problems.validation([{ pointer, detail }], 'query string');
@@ -60,19 +41,6 @@ export abstract class SqlProjectSearch implements ProjectSearch {
     this.db = db;
     this.taxonomy = taxonomy;
     this.projects = projects;
-  }
-
-  /**
-   * Excerpts for one page of hits only. Measured on SQLite, excerpting every match in the
-   * ranking query cost 0.4 of its 0.5 ms; PostgreSQL's ts_headline is dearer still.
-   */
-  private async snippetsOf(match: TextMatch, projectIds: string[]): Promise<Map<string, string>> {
-    const result = await sql<{ project_id: string; snippet: string }>`
-      select d.project_id, ${match.snippet} as snippet
-      from project_search_docs d
-      ${match.from}
-      where ${match.where} and d.project_id in (${sql.join(projectIds)})`.execute(this.db.kysely);
-    return new Map(result.rows.map((row) => [row.project_id, row.snippet]));
   }
 
   /** A match of every term, the last one as a prefix; `titleOnly` looks at titles alone. */
@@ -115,14 +83,18 @@ export abstract class SqlProjectSearch implements ProjectSearch {
       filters.push(sql`p.published_at >= ${query.postedSince}`);
     }
     if (query.cursor !== undefined) {
-      const [value, lastId] = decodeCursor(query.cursor, sort);
-      filters.push(sql`(${key} < ${value} or (${key} = ${value} and p.id < ${lastId}))`);
+      const position = decodeSearchCursor(
+        query.cursor,
+        sort,
+        sort === 'newest' ? 'instant' : 'number',
+      );
+      filters.push(afterSearchKey(key, sql`p.id`, position));
     }
 
     // Snippets are not computed here: the engine would excerpt every match before the limit.
     const result = await sql<HitRow>`
       select p.*, ${score} as score,
-        ${match ? sql<string>`''` : sql<string>`substr(d.body, 1, ${SNIPPET_CHARS + 1})`} as snippet
+        ${match ? sql<string>`''` : bodyStart} as snippet
       from projects p
       join project_search_docs d on d.project_id = p.id
       ${match?.from ?? sql``}
@@ -132,7 +104,9 @@ export abstract class SqlProjectSearch implements ProjectSearch {
 
     const rows = result.rows.slice(0, query.limit);
     if (match && rows.length > 0) {
-      const excerpts = await this.snippetsOf(
+      const excerpts = await snippetsFor(
+        this.db,
+        { table: 'project_search_docs', key: 'project_id' },
         match,
         rows.map((row) => row.id),
       );
@@ -152,7 +126,7 @@ export abstract class SqlProjectSearch implements ProjectSearch {
       items,
       nextCursor:
         result.rows.length > query.limit && last && lastKey !== undefined && lastKey !== null
-          ? encodeCursor(sort, lastKey, last.id)
+          ? encodeSearchCursor(sort, lastKey, last.id)
           : null,
     };
   }
@@ -197,39 +171,4 @@ export abstract class SqlProjectSearch implements ProjectSearch {
 /** `abc` → `abc%`, with LIKE's own wildcards escaped by `!`. */
 function likePrefix(text: string): string {
   return `${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
-}
-
-/** Escaped text with the engine's match markers turned into `<mark>`; cut at a word when long. */
-export function snippetHtml(raw: string, marked: boolean): string {
-  let text = raw.replace(/\s+/g, ' ').trim();
-  if (!marked && text.length > SNIPPET_CHARS) {
-    text = `${text.slice(0, SNIPPET_CHARS).replace(/\s+\S*$/, '')}…`;
-  }
-  return escapeHtml(text).replaceAll(MARK_START, '<mark>').replaceAll(MARK_END, '</mark>');
-}
-
-function encodeCursor(sort: ProjectSearchSort, key: CursorKey, id: string): string {
-  return Buffer.from(JSON.stringify([sort, key, id])).toString('base64url');
-}
-
-/** A cursor is only good for the sort that handed it out. */
-function decodeCursor(cursor: string, sort: ProjectSearchSort): [CursorKey, string] {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 3 &&
-      value[0] === sort &&
-      (sort === 'newest'
-        ? typeof value[1] === 'string' && !Number.isNaN(Date.parse(value[1]))
-        : typeof value[1] === 'number' && Number.isFinite(value[1])) &&
-      typeof value[2] === 'string' &&
-      /^[0-9a-f-]{36}$/.test(value[2])
-    ) {
-      return [value[1] as CursorKey, value[2]];
-    }
-  } catch {
-    // Not base64url JSON: answered below like any other foreign cursor.
-  }
-  throw invalidQuery('/cursor', 'is not a cursor this search handed out');
 }

@@ -1,23 +1,17 @@
-import { sql } from 'kysely';
-import { MARK_END, MARK_START } from './document.ts';
-import { SqlProjectSearch, type TextMatch } from './project-search.ts';
+import { SqlProjectSearch } from './project-search.ts';
+import { fts5Match, type Fts5Index, type TextMatch } from './text-match.ts';
 
-/** Column weights for bm25, in table order: title, body, skills, tags. */
-const WEIGHTS = sql.raw('10.0, 1.0, 4.0, 4.0');
+/** Projects' FTS5 index; bm25 weights in table order: title, body, skills, tags. */
+const PROJECT_FTS: Fts5Index = {
+  table: 'project_fts',
+  weights: '10.0, 1.0, 4.0, 4.0',
+  bodyColumn: 1,
+  firstColumn: 'title',
+};
 
 /** SQLite FTS5: bm25 ranking; terms are quoted strings, so never FTS5 operators. */
 export class SqliteProjectSearch extends SqlProjectSearch {
   protected textMatch(terms: string[], titleOnly: boolean): TextMatch {
-    // Terms hold only letters, digits and marks; quoting makes each a plain phrase.
-    const phrases = terms.map((term, index) =>
-      index === terms.length - 1 ? `"${term}"*` : `"${term}"`,
-    );
-    const expression = titleOnly ? `{title} : (${phrases.join(' ')})` : phrases.join(' ');
-    return {
-      from: sql`join project_fts on project_fts.rowid = d.id`,
-      where: sql`project_fts match ${expression}`,
-      score: sql<number>`(-bm25(project_fts, ${WEIGHTS}))`,
-      snippet: sql<string>`snippet(project_fts, 1, ${MARK_START}, ${MARK_END}, '…', 24)`,
-    };
+    return fts5Match(PROJECT_FTS, terms, titleOnly);
   }
 }

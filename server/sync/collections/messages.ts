@@ -150,7 +150,6 @@ async function notifyRecipients(context: SyncWriteContext, message: Message) {
   const link = `/messages/${message.conversationId}`;
   const preview = previewOf(message);
   const now = new Date().toISOString();
-  let seq = await context.allocate('notifications', recipients.length);
   for (const recipient of recipients) {
     const unread = await trx
       .selectFrom('notifications')
@@ -162,7 +161,7 @@ async function notifyRecipients(context: SyncWriteContext, message: Message) {
       .executeTakeFirst();
     const row = {
       id: unread?.id ?? randomUUID(),
-      seq,
+      seq: await context.stamp('notifications', [recipient.id]),
       deleted: 0,
       updated_at: now,
       user_id: recipient.id,
@@ -180,8 +179,6 @@ async function notifyRecipients(context: SyncWriteContext, message: Message) {
       .values(row)
       .onConflict((conflict) => conflict.column('id').doUpdateSet(row))
       .execute();
-    context.touched('notifications', seq, [recipient.id]);
-    seq += 1;
   }
 }
 
@@ -202,19 +199,15 @@ async function revisePreviews(context: SyncWriteContext, before: Message, after:
     .where('read_at', 'is', null)
     .where('deleted', '=', 0)
     .execute();
-  if (stale.length === 0) return;
-  let seq = await context.allocate('notifications', stale.length);
   for (const notification of stale) {
     await trx
       .updateTable('notifications')
       .set({
         body: after._deleted ? 'A message was deleted' : previewOf(after),
-        seq,
+        seq: await context.stamp('notifications', [notification.user_id]),
         updated_at: new Date().toISOString(),
       })
       .where('id', '=', notification.id)
       .execute();
-    context.touched('notifications', seq, [notification.user_id]);
-    seq += 1;
   }
 }

@@ -1,9 +1,4 @@
-import {
-  IconBuildingStore,
-  IconClockHour4,
-  IconFileDollar,
-  IconFileText,
-} from '@tabler/icons-react';
+import { IconClockHour4, IconFileDollar } from '@tabler/icons-react';
 import type { NotBuiltYetProps } from '../../ui/NotBuiltYet.tsx';
 
 /**
@@ -21,15 +16,6 @@ export const upcomingAreas = {
       'Send weekly timesheets to your client for approval.',
     ],
   },
-  contracts: {
-    area: 'Contracts',
-    Icon: IconFileText,
-    coming: [
-      'Keep hourly and fixed-price contracts with their milestones.',
-      'Read and edit them offline; they sync to every device you use.',
-      'See what is funded in escrow and what has been released.',
-    ],
-  },
   invoices: {
     area: 'Invoices',
     Icon: IconFileDollar,
@@ -37,15 +23,6 @@ export const upcomingAreas = {
       'Build invoices from approved time and completed milestones.',
       'Get paid through Stripe, with every payment, fee and refund in a ledger you can check.',
       'Export invoices for your bookkeeping.',
-    ],
-  },
-  marketplace: {
-    area: 'Marketplace',
-    Icon: IconBuildingStore,
-    coming: [
-      'Search projects and freelancer profiles by skill and category.',
-      'Send proposals and follow their status.',
-      'Leave and read reviews once work is done.',
     ],
   },
 } as const satisfies Record<string, NotBuiltYetProps>;
