@@ -1,7 +1,7 @@
 /**
- * Search over the seeded marketplace (`npm run seed`: 1,000 projects): full-text search
- * (`q=react&limit=20`) and autocomplete (`q=rea`), signed in, on SQLite and PostgreSQL, each
- * server in its own process. The ceiling is a bare Express handler (own process) answering a
+ * Search over the seeded marketplace (`npm run seed`: 1,000 projects, 200 freelancers):
+ * project search (`q=react&limit=20`), freelancer search (`q=react&limit=20`) and
+ * autocomplete (`q=rea`), signed in, on SQLite and PostgreSQL, each server in its own process. The ceiling is a bare Express handler (own process) answering a
  * JSON body of the same byte size as our answer, measured first. autocannon reports p50,
  * p97.5 and p99 latencies (not p95); those are what the table shows.
  */
@@ -22,8 +22,13 @@ import {
 import { dropSchema, testPostgresUrl } from '../support/test-server.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-const searchPath = '/api/v1/search/projects?q=react&limit=20';
-const autocompletePath = '/api/v1/search/autocomplete?q=rea';
+/** What is measured: each beside a bare handler answering as many bytes. */
+const targets = [
+  'search/projects?q=react&limit=20',
+  'search/freelancers?q=react&limit=20',
+  'search/autocomplete?q=rea',
+] as const;
+type Target = (typeof targets)[number];
 
 /** The full seed, as a user runs it, into the given environment; prints its own summary. */
 function seed(label: string, env: Record<string, string>): void {
@@ -39,11 +44,8 @@ function seed(label: string, env: Record<string, string>): void {
 
 type Row = LoadRow;
 
-interface Measured {
-  rows: Row[];
-  /** Byte sizes of one search answer and one autocomplete answer. */
-  sizes: { search: number; autocomplete: number };
-}
+/** Per target: the load measured and the byte size of one answer. */
+type Measured = Record<Target, { row: Row; bytes: number }>;
 
 async function ourServer(label: string, env: Record<string, string>): Promise<Measured> {
   const port = await freePort();
@@ -64,17 +66,15 @@ async function ourServer(label: string, env: Record<string, string>): Promise<Me
     if (!signedIn.ok) throw new Error(`sign-in failed on ${label}: ${signedIn.status}`);
     const { accessToken } = (await signedIn.json()) as AuthResult;
     const headers = { authorization: `Bearer ${accessToken}` };
-    const size = async (path: string) => {
-      const answer = await fetch(`${server.url}${path}`, { headers });
-      if (!answer.ok) throw new Error(`${path} answered ${answer.status} on ${label}`);
-      return (await answer.arrayBuffer()).byteLength;
-    };
-    const sizes = { search: await size(searchPath), autocomplete: await size(autocompletePath) };
-    const rows = [
-      await load(`search q=react limit=20 (${label})`, `${server.url}${searchPath}`, headers),
-      await load(`autocomplete q=rea (${label})`, `${server.url}${autocompletePath}`, headers),
-    ];
-    return { rows, sizes };
+    const measured: Partial<Measured> = {};
+    for (const target of targets) {
+      const url = `${server.url}/api/v1/${target}`;
+      const answer = await fetch(url, { headers });
+      if (!answer.ok) throw new Error(`${target} answered ${answer.status} on ${label}`);
+      const bytes = (await answer.arrayBuffer()).byteLength;
+      measured[target] = { row: await load(`\`${target}\` on ${label}`, url, headers), bytes };
+    }
+    return measured as Measured;
   } finally {
     await server.stop();
   }
@@ -99,28 +99,24 @@ export async function run(): Promise<void> {
   const schema = `bench_search_${process.pid}`;
   const pgEnv = { DATA_DIR: pgDataDir, DATABASE_URL: testPostgresUrl, DATABASE_SCHEMA: schema };
   const rows: Row[] = [];
-  let sizes: Measured['sizes'];
+  const shares: string[] = [];
   try {
     seed('SQLite', { DATA_DIR: dataDir });
     seed('PostgreSQL', pgEnv);
     const sqlite = await ourServer('SQLite', { DATA_DIR: dataDir });
     const postgres = await ourServer('PostgreSQL', pgEnv);
-    sizes = sqlite.sizes;
-    console.log(
-      `answer sizes: search ${sizes.search} B (PostgreSQL ${postgres.sizes.search} B), ` +
-        `autocomplete ${sizes.autocomplete} B (PostgreSQL ${postgres.sizes.autocomplete} B)`,
-    );
-    rows.push(
-      await ceiling(`bare Express, ${sizes.search} B JSON (search ceiling)`, sizes.search),
-      ...sqlite.rows.slice(0, 1),
-      ...postgres.rows.slice(0, 1),
-      await ceiling(
-        `bare Express, ${sizes.autocomplete} B JSON (autocomplete ceiling)`,
-        sizes.autocomplete,
-      ),
-      ...sqlite.rows.slice(1),
-      ...postgres.rows.slice(1),
-    );
+    for (const target of targets) {
+      const bytes = sqlite[target].bytes;
+      const bare = await ceiling(`ceiling, ${bytes.toLocaleString('en')} B JSON`, bytes);
+      rows.push(bare, sqlite[target].row, postgres[target].row);
+      for (const ours of [sqlite[target].row, postgres[target].row]) {
+        const share = (ours.requestsPerSecond / Math.max(1, bare.requestsPerSecond)) * 100;
+        shares.push(`${ours.target}: ${share.toFixed(0)}% of the bare handler's throughput`);
+      }
+      console.log(
+        `answer size ${target}: SQLite ${bytes} B, PostgreSQL ${postgres[target].bytes} B`,
+      );
+    }
   } finally {
     await rm(dataDir, { recursive: true, force: true });
     await rm(pgDataDir, { recursive: true, force: true });
@@ -137,14 +133,5 @@ export async function run(): Promise<void> {
       `| ${row.target} | ${row.requestsPerSecond} | ${row.p50} | ${row.p975} | ${row.p99} | ${row.errors} |`,
     );
   }
-  const [searchCeiling, , , autocompleteCeiling] = rows;
-  for (const [peer, targets] of [
-    [searchCeiling, rows.slice(1, 3)],
-    [autocompleteCeiling, rows.slice(4, 6)],
-  ] as const) {
-    for (const row of targets) {
-      const share = (row.requestsPerSecond / Math.max(1, peer?.requestsPerSecond ?? 1)) * 100;
-      console.log(`${row.target}: ${share.toFixed(0)}% of the bare handler's throughput`);
-    }
-  }
+  for (const line of shares) console.log(line);
 }
