@@ -291,12 +291,20 @@ export class ProjectService {
     return { ...project, attachments };
   }
 
-  /** Rows to answers with their category, skills, tags and view count: four queries a page. */
+  /**
+   * Rows to answers with their client's name, category, skills, tags and view count: five
+   * queries a page, each by primary key or an indexed project id, whatever the page size.
+   */
   async presentAll(rows: ProjectRow[]): Promise<Project[]> {
     if (rows.length === 0) return [];
     const db = this.db.kysely;
     const ids = rows.map((row) => row.id);
-    const [categories, skills, tags, views] = await Promise.all([
+    const [clients, categories, skills, tags, views] = await Promise.all([
+      db
+        .selectFrom('users')
+        .select(['id', 'name'])
+        .where('id', 'in', [...new Set(rows.map((row) => row.client_id))])
+        .execute(),
       db
         .selectFrom('categories')
         .select(['id', 'slug', 'name'])
@@ -323,15 +331,22 @@ export class ProjectService {
         .groupBy('project_id')
         .execute(),
     ]);
+    const clientName = new Map(clients.map((c) => [c.id, c.name]));
     const category = new Map(categories.map((c) => [c.id, c]));
     const viewCount = new Map(views.map((v) => [v.project_id, Number(v.count)]));
     const termsOf = <T extends { project_id: string }>(all: T[], projectId: string) =>
       all
         .filter((term) => term.project_id === projectId)
         .map(({ project_id: _projectId, ...term }) => term);
+    // The client is a foreign key without cascade: a project's client row always exists.
+    const clientOf = (row: ProjectRow) => {
+      const name = clientName.get(row.client_id);
+      if (name === undefined) throw new Error('a project lost its client while being presented');
+      return { id: row.client_id, name };
+    };
     return rows.map((row) => ({
       id: row.id,
-      clientId: row.client_id,
+      client: clientOf(row),
       title: row.title,
       descriptionHtml: row.description_html,
       category: category.get(row.category_id) ?? { id: row.category_id, slug: '', name: '' },

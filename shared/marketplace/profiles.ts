@@ -143,6 +143,10 @@ export const freelancerProfileSchema = z
     /** In the freelancer's order; at most {@link MAX_PORTFOLIO_ITEMS}. */
     portfolio: z.array(portfolioItemSchema),
     stats: freelancerStatsSchema,
+    /** On GET /freelancers/:id: whether the signed-in reader keeps them among their favorites. */
+    favorited: z.boolean().optional(),
+    /** On GET /freelancers/:id: whether the signed-in reader follows them. */
+    following: z.boolean().optional(),
     updatedAt: instantSchema,
   })
   .meta({ id: 'FreelancerProfile' });

@@ -149,10 +149,19 @@ export const projectListQuerySchema = z
 
 const termRefSchema = z.object({ id: z.uuid(), slug: z.string(), name: z.string() });
 
+/** Who posted a project, as everyone who can see the project may know them. */
+export const projectClientSchema = z
+  .object({
+    id: z.uuid(),
+    /** Plain text: escape it where it is shown. */
+    name: z.string(),
+  })
+  .meta({ id: 'ProjectClient' });
+
 export const projectSchema = z
   .object({
     id: z.uuid(),
-    clientId: z.uuid(),
+    client: projectClientSchema,
     title: z.string(),
     /** Sanitised HTML: safe to render as markup. */
     descriptionHtml: z.string(),
@@ -184,5 +193,6 @@ export type CreateProjectInput = z.infer<typeof createProjectInputSchema>;
 export type UpdateProjectInput = z.infer<typeof updateProjectInputSchema>;
 export type ProjectListQuery = z.infer<typeof projectListQuerySchema>;
 export type Project = z.infer<typeof projectSchema>;
+export type ProjectClient = z.infer<typeof projectClientSchema>;
 export type ProjectPage = z.infer<typeof projectPageSchema>;
 export type BudgetInput = z.infer<typeof budgetInputSchema>;

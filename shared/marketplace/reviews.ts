@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { roleSchema } from '../accounts/user.ts';
 import { instantSchema } from '../api/time.ts';
 
 /**
@@ -76,6 +77,13 @@ export const ratingSummarySchema = z
 /** Public reviews someone received, newest first, with their rating over all of them. */
 export const reviewPageSchema = z
   .object({
+    /** Whose reviews these are (a client has no profile page: this names them). */
+    reviewee: z.object({
+      id: z.uuid(),
+      /** Plain text: escape it where it is shown. */
+      name: z.string(),
+      role: roleSchema,
+    }),
     items: z.array(reviewSchema),
     nextCursor: z.string().nullable(),
     summary: ratingSummarySchema,

@@ -53,7 +53,7 @@ export const projectSearchQuerySchema = z
 export const projectSearchHitSchema = projectSchema
   .pick({
     id: true,
-    clientId: true,
+    client: true,
     title: true,
     category: true,
     skills: true,

@@ -53,6 +53,8 @@ const description = [
 ].join('\n\n');
 const coverLetter =
   'I build Electron apps for a living.\n\nI would start with the tracker core, then sync.';
+/** A client whose name looks like markup: it must show as the characters typed. */
+const linusName = 'Linus <b>Web</b> & "Co"';
 
 let server: TestServer;
 let keychain: Keychain;
@@ -233,7 +235,7 @@ describe('the marketplace, from a posted project to a contract', () => {
     // Another client's 21 web projects: more than a page of them.
     const other = await api().post<AuthResult>('/auth/register', {
       json: {
-        name: 'Linus Web',
+        name: linusName,
         email: `linus.market.${stamp}@example.com`,
         password: 'a long enough password',
         role: 'client',
@@ -264,13 +266,22 @@ describe('the marketplace, from a posted project to a contract', () => {
 
     const page = freelancer.page;
     await navLink(page, 'Marketplace').click();
+    // Following nobody yet: the home says what following a client would bring here.
+    await page
+      .getByRole('region', { name: 'From clients you follow' })
+      .getByText(/Follow a client from one of their projects/)
+      .waitFor();
     const categories = page.getByRole('navigation', { name: 'Categories' });
     await categories.getByRole('link', { name: /^Web development/ }).click();
     const webList = page.getByRole('list', { name: 'Open projects: Web development' });
     await expect.poll(() => webList.getByRole('article').count()).toBe(20);
     await page.getByRole('button', { name: 'Load more' }).click();
     await expect.poll(() => webList.getByRole('article').count()).toBe(21);
-    await webList.getByRole('article', { name: 'Shop front number 1', exact: true }).waitFor();
+    const shopFront = webList.getByRole('article', { name: 'Shop front number 1', exact: true });
+    await shopFront.waitFor();
+    // Each card names its client, as text: the name's markup never becomes elements.
+    await shopFront.getByRole('link', { name: linusName, exact: true }).waitFor();
+    expect(await shopFront.locator('b').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
 
     await categories.getByRole('link', { name: /^Desktop apps/ }).click();
@@ -311,9 +322,20 @@ describe('the marketplace, from a posted project to a contract', () => {
     await card.getByRole('link', { name: title }).click();
 
     await page.getByRole('heading', { level: 1, name: title }).waitFor();
+    // Who posted it, how they are rated, and a way to follow them.
+    const aboutClient = page.getByRole('region', { name: 'About the client' });
+    await aboutClient.getByRole('link', { name: grace.name, exact: true }).waitFor();
     await expect
-      .poll(() => page.getByRole('region', { name: 'About this project' }).textContent())
-      .toContain('Client ratingNot rated yet');
+      .poll(() => aboutClient.getByTestId('client-rating').textContent())
+      .toBe('Not rated yet');
+    await expect
+      .poll(() => aboutClient.getByTestId('follow-counts').textContent())
+      .toBe('0 followers');
+    await aboutClient.getByRole('button', { name: `Follow ${grace.name}` }).click();
+    await aboutClient.getByRole('button', { name: `Unfollow ${grace.name}` }).waitFor();
+    await expect
+      .poll(() => aboutClient.getByTestId('follow-counts').textContent())
+      .toBe('1 follower');
     const star = page.getByRole('button', { name: 'Favorite this project' });
     expect(await star.getAttribute('aria-pressed')).toBe('false');
     await star.click();
@@ -384,6 +406,10 @@ describe('the marketplace, from a posted project to a contract', () => {
       .click();
     await page
       .getByRole('list', { name: 'Trending projects' })
+      .getByRole('link', { name: title })
+      .waitFor();
+    await page
+      .getByRole('list', { name: 'Projects from clients you follow' })
       .getByRole('link', { name: title })
       .waitFor();
     await page
@@ -516,7 +542,19 @@ describe('the marketplace, from a posted project to a contract', () => {
     await expect.poll(() => star.getAttribute('aria-pressed')).toBe('false');
     await star.click();
     await expect.poll(() => star.getAttribute('aria-pressed')).toBe('true');
+    // Ada follows Grace (since the project page); Grace now follows Ada.
+    const counts = page.getByTestId('follow-counts');
+    await expect.poll(() => counts.textContent()).toBe('0 followers · follows 1');
+    await page.getByRole('button', { name: `Follow ${ada.name}` }).click();
+    await page.getByRole('button', { name: `Unfollow ${ada.name}` }).waitFor();
+    await expect.poll(() => counts.textContent()).toBe('1 follower · follows 1');
     await snap(page, 'marketplace-freelancer-profile.png');
+
+    // Both marks are the profile's own answer: they hold on a fresh load.
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: ada.name }).waitFor();
+    await expect.poll(() => star.getAttribute('aria-pressed')).toBe('true');
+    await page.getByRole('button', { name: `Unfollow ${ada.name}` }).waitFor();
 
     await page
       .getByRole('navigation', { name: 'Marketplace' })
@@ -527,6 +565,51 @@ describe('the marketplace, from a posted project to a contract', () => {
     await favorites.getByRole('article', { name: ada.name }).waitFor();
     await favorites.getByRole('button', { name: `Remove ${ada.name} from favorites` }).click();
     await page.getByText('No favorite freelancers yet').waitFor();
+  });
+
+  it('brings a followed client’s new project to the freelancer’s home', async () => {
+    const fresh = 'Timesheet export for the design studio';
+    const posted = await api().post<Project>('/projects', {
+      token: tokens.grace,
+      json: {
+        title: fresh,
+        description: 'Export the tracked hours as timesheets.',
+        categoryId: (await api().get<Project>(`/projects/${projectId}`, { token: tokens.grace }))
+          .body.category.id,
+        budget: {
+          type: 'fixed',
+          min: { amountMinor: 50_000, currency: 'EUR' },
+          max: { amountMinor: 80_000, currency: 'EUR' },
+        },
+        publish: true,
+      },
+    });
+    expect(posted.status, JSON.stringify(posted.body)).toBe(201);
+
+    const page = freelancer.page;
+    await navLink(page, 'Dashboard').click();
+    await navLink(page, 'Marketplace').click();
+    const feed = page.getByRole('list', { name: 'Projects from clients you follow' });
+    await feed.getByRole('link', { name: fresh }).waitFor();
+    // The first project is in progress now: no longer open, so no longer in the feed.
+    expect(await feed.getByRole('link', { name: title }).count()).toBe(0);
+    expect(await feed.getByRole('listitem').count()).toBe(1);
+    expect(await feed.getByRole('listitem').textContent()).toContain(`by ${grace.name}`);
+    await page.mouse.move(0, 0);
+    await snap(page, 'marketplace-following-feed.png');
+
+    // The client's name leads to their page: their rating, reviews and followers.
+    await feed.getByRole('link', { name: grace.name, exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: grace.name }).waitFor();
+    expect(await page.getByTestId('rating-summary').textContent()).toBe('Not rated yet');
+    await expect
+      .poll(() => page.getByTestId('follow-counts').textContent())
+      .toBe('1 follower · follows 1');
+    await page.getByRole('button', { name: `Unfollow ${grace.name}` }).waitFor();
+    await page
+      .getByRole('region', { name: 'Reviews' })
+      .getByText('No public reviews yet')
+      .waitFor();
   });
 
   it('logged no unexpected errors in either window', () => {

@@ -11,6 +11,7 @@ import type {
   FollowStats,
 } from '../../shared/marketplace/engagement.ts';
 import type { Project, ProjectPage } from '../../shared/marketplace/projects.ts';
+import type { ProjectSearchPage } from '../../shared/marketplace/search.ts';
 import type {
   SavedSearchPage,
   SavedSearchResults,
@@ -360,7 +361,11 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('favorites and follows on %s'
     expect(published.status).toBe(200);
     const items = await feed();
     expect(items.map((p) => p.id)).toEqual([draft.id, newer.id, older.id]);
-    expect(items[0]).toMatchObject({ clientId: poster.id, status: 'open', visibility: 'public' });
+    expect(items[0]).toMatchObject({
+      client: { id: poster.id, name: poster.name },
+      status: 'open',
+      visibility: 'public',
+    });
 
     const page = await api.get<ProjectPage>('/me/following/projects?limit=101', {
       token: reader.token,
@@ -368,6 +373,45 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('favorites and follows on %s'
     expect(page.status).toBe(422);
     await del(`/me/following/${poster.id}`, reader);
     expect(await feed()).toEqual([]);
+  });
+
+  it('names each project’s client, as the plain text they typed, in every answer with projects', async () => {
+    const typed = 'Zoë <b>"Bold"</b> & Sons <script>x</script>';
+    const poster = await signUpAs(server, 'client', typed);
+    const reader = await signUpAs(server, 'freelancer');
+    const posted = await project(poster, { title: 'Quetzal plumage catalogue' });
+    // Kept as typed, neither stripped nor escaped in JSON: whoever shows it escapes it.
+    const named = { id: poster.id, name: typed };
+    expect(posted.client).toEqual(named);
+
+    // Viewing it counts a viewer, which makes it trend.
+    const single = await api.get<Project>(`/projects/${posted.id}`, { token: reader.token });
+    expect(single.body.client).toEqual(named);
+    const search = await api.get<ProjectSearchPage>('/search/projects?q=quetzal', {
+      token: reader.token,
+    });
+    expect(search.body.items.map((hit) => hit.client)).toEqual([named]);
+    const favorite = await put<FavoriteProject>(`/me/favorites/projects/${posted.id}`, reader);
+    expect(favorite.body.project?.client).toEqual(named);
+    const favorites = await walk<FavoriteProject>('/me/favorites/projects', reader, 10);
+    expect(favorites.map((f) => f.project.client)).toEqual([named]);
+    const trending = await walk<Project>('/projects/trending', reader, 100);
+    expect(trending.find((p) => p.id === posted.id)?.client).toEqual(named);
+    expect((await put(`/me/following/${poster.id}`, reader)).status).toBe(200);
+    const feed = await walk<Project>('/me/following/projects', reader, 10);
+    expect(feed.map((p) => p.client)).toEqual([named]);
+
+    // A page of several clients' projects names each one's own client.
+    const listed = await walk<Project>('/projects', reader, 7);
+    const owners = await server.db.kysely
+      .selectFrom('projects as p')
+      .innerJoin('users as u', 'u.id', 'p.client_id')
+      .select(['p.id', 'p.client_id', 'u.name'])
+      .execute();
+    const clientOf = new Map(owners.map((row) => [row.id, { id: row.client_id, name: row.name }]));
+    expect(new Set(listed.map((p) => p.client.id)).size).toBeGreaterThan(2);
+    for (const item of listed) expect(item.client).toEqual(clientOf.get(item.id));
+    expect(listed.find((p) => p.id === posted.id)?.client).toEqual(named);
   });
 });
 

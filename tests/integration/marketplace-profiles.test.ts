@@ -7,7 +7,7 @@ import type {
   PortfolioItem,
 } from '../../shared/marketplace/profiles.ts';
 import type { Category, Skill } from '../../shared/marketplace/taxonomy.ts';
-import { client } from '../support/http.ts';
+import { client, request } from '../support/http.ts';
 import {
   contractBetween,
   createCategory,
@@ -129,8 +129,15 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('freelancer profiles on %s', 
       portfolio: [],
       stats: { jobsDone: 0, totalContracts: 0, rating: null, reviewCount: 0 },
     });
-    expect(await profile(seller.id)).toEqual(edited);
-    expect(await profile(seller.id, admin)).toEqual(edited);
+    // A reader's own view adds whether they keep and follow this freelancer; an edit has neither.
+    expect(edited).not.toHaveProperty('favorited');
+    expect(edited).not.toHaveProperty('following');
+    expect(await profile(seller.id)).toEqual({ ...edited, favorited: false, following: false });
+    expect(await profile(seller.id, admin)).toEqual({
+      ...edited,
+      favorited: false,
+      following: false,
+    });
     // The account shows the same headline, bio and rate.
     const me = await api.get<{ headline: string; hourlyRate: unknown }>('/auth/me', {
       token: seller.token,
@@ -162,6 +169,40 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('freelancer profiles on %s', 
     expect(cleared).toMatchObject({ skills: [], headline: null, hourlyRate: null });
     expect(cleared.bio).toBe(edited.bio);
     expect(Date.parse(cleared.stats.memberSince)).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('tells each reader whether they keep a freelancer as a favorite and follow them', async () => {
+    const seller = await signUpAs(server, 'freelancer');
+    const other = await signUpAs(server, 'client');
+    const put = (path: string, who: Member) =>
+      request(server.baseUrl, 'PUT', path, { token: who.token });
+    const marks = async (reader: Member) => {
+      const { favorited, following } = await profile(seller.id, reader);
+      return { favorited, following };
+    };
+    expect(await marks(buyer)).toEqual({ favorited: false, following: false });
+
+    expect((await put(`/me/favorites/freelancers/${seller.id}`, buyer)).status).toBe(200);
+    expect(await marks(buyer)).toEqual({ favorited: true, following: false });
+    expect((await put(`/me/following/${seller.id}`, buyer)).status).toBe(200);
+    expect(await marks(buyer)).toEqual({ favorited: true, following: true });
+    // Each reader's own: someone else, and the freelancer reading their own, see neither.
+    expect(await marks(other)).toEqual({ favorited: false, following: false });
+    expect(await marks(seller)).toEqual({ favorited: false, following: false });
+    // Reading tells; it writes nothing.
+    const marked = async () => ({
+      ...(await snapshot()),
+      favorites: await server.db.kysely.selectFrom('freelancer_favorites').selectAll().execute(),
+      follows: await server.db.kysely.selectFrom('follows').selectAll().execute(),
+    });
+    const before = await marked();
+    await profile(seller.id, buyer);
+    expect(await marked()).toEqual(before);
+
+    expect((await api.delete(`/me/favorites/freelancers/${seller.id}`, buyer)).status).toBe(204);
+    expect(await marks(buyer)).toEqual({ favorited: false, following: true });
+    expect((await api.delete(`/me/following/${seller.id}`, buyer)).status).toBe(204);
+    expect(await marks(buyer)).toEqual({ favorited: false, following: false });
   });
 
   it('refuses clients, admins, strangers and bad input, changing nothing', async () => {

@@ -72,7 +72,7 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('marketplace projects on %s',
     });
     expect(project).toMatchObject({
       title: 'Desktop time tracker',
-      clientId: owner.id,
+      client: { id: owner.id, name: owner.name },
       status: 'draft',
       visibility: 'public',
       publishedAt: null,

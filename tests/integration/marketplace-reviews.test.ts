@@ -112,6 +112,7 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('marketplace reviews on %s', 
 
     // Sent but not public: the world sees nothing, the reviewer sees their own.
     expect(await received(seller.id)).toEqual({
+      reviewee: { id: seller.id, name: seller.name, role: 'freelancer' },
       items: [],
       nextCursor: null,
       summary: { average: null, count: 0 },
@@ -156,8 +157,9 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('marketplace reviews on %s', 
     const sellerReviews = await received(seller.id, '', buyer);
     expect(sellerReviews.items.map((r) => [r.id, r.public])).toEqual([[first.id, true]]);
     expect(sellerReviews.summary).toEqual({ average: 5, count: 1 });
-    // A client's rating is read the same way.
+    // A client's rating is read the same way; the page names whose reviews they are.
     const buyerReviews = await received(buyer.id, '', seller);
+    expect(buyerReviews.reviewee).toEqual({ id: buyer.id, name: buyer.name, role: 'client' });
     expect(buyerReviews.items.map((r) => r.id)).toEqual([second.id]);
     expect(buyerReviews.summary).toEqual({ average: 3, count: 1 });
     expect((await profile()).stats).toMatchObject({ rating: 5, reviewCount: 1 });

@@ -101,7 +101,7 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('marketplace search on %s', (
     expect(hit).toMatchObject({
       id: inDescription.id,
       title: 'Wildlife charting tool',
-      clientId: owner.id,
+      client: { id: owner.id, name: owner.name },
       category: { id: category.id },
       budget: { type: 'fixed' },
     });

@@ -6,6 +6,8 @@ import type { TestServer } from './test-server.ts';
 export interface Member {
   id: string;
   token: string;
+  /** The name they signed up with, as typed. */
+  name: string;
 }
 
 let counter = 0;
@@ -14,15 +16,22 @@ const password = 'a long enough password';
 export async function signUpAs(
   server: TestServer,
   role: 'client' | 'freelancer' | 'admin',
+  name?: string,
 ): Promise<Member> {
   counter += 1;
   const email = `${role}-${Date.now()}-${counter}@example.com`;
   const api = client(server.baseUrl);
   const answer = await api.post<AuthResult>('/auth/register', {
-    json: { email, password, name: `${role} ${counter}`, role: role === 'admin' ? 'client' : role },
+    json: {
+      email,
+      password,
+      name: name ?? `${role} ${counter}`,
+      role: role === 'admin' ? 'client' : role,
+    },
   });
   if (answer.status !== 201) throw new Error(`sign-up failed: ${JSON.stringify(answer.body)}`);
-  if (role !== 'admin') return { id: answer.body.user.id, token: answer.body.accessToken };
+  const { user } = answer.body;
+  if (role !== 'admin') return { id: user.id, token: answer.body.accessToken, name: user.name };
   // Admins are made, not signed up: promote, then sign in again for a token with the role.
   await server.db.kysely
     .updateTable('users')
@@ -30,7 +39,7 @@ export async function signUpAs(
     .where('id', '=', answer.body.user.id)
     .execute();
   const login = await api.post<AuthResult>('/auth/login', { json: { email, password } });
-  return { id: login.body.user.id, token: login.body.accessToken };
+  return { id: login.body.user.id, token: login.body.accessToken, name: user.name };
 }
 
 let slugCounter = 0;

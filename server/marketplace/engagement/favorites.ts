@@ -35,6 +35,17 @@ export async function isFavoriteProject(db: Db, userId: string, projectId: strin
   return row !== undefined;
 }
 
+/** Whether a user keeps a freelancer among their favorites (for a profile's own answer). */
+export async function isFavoriteFreelancer(db: Db, userId: string, freelancerId: string) {
+  const row = await db.kysely
+    .selectFrom('freelancer_favorites')
+    .select('freelancer_id')
+    .where('user_id', '=', userId)
+    .where('freelancer_id', '=', freelancerId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /**
  * Favorite projects and freelancers. Adding and removing are idempotent: a repeat finds the
  * state already there and writes nothing (no row, no audit entry). Only projects the caller

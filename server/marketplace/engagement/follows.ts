@@ -15,6 +15,17 @@ import { personColumns, presentPerson } from './people.ts';
 
 const nobody = () => problems.notFound('There is no client or freelancer with that id.');
 
+/** Whether one user follows another (for a profile's own answer). */
+export async function isFollowing(db: Db, followerId: string, followeeId: string) {
+  const row = await db.kysely
+    .selectFrom('follows')
+    .select('followee_id')
+    .where('follower_id', '=', followerId)
+    .where('followee_id', '=', followeeId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /**
  * People following clients and freelancers. Following a client is what fills the caller's
  * feed of that client's open projects. Follow and unfollow are idempotent, like favorites.
@@ -118,21 +129,16 @@ export class FollowService {
         .select((eb) => eb.fn.countAll<number>().as('count'))
         .where(column, '=', userId)
         .executeTakeFirstOrThrow();
-    const [followers, following, mine] = await Promise.all([
+    const [followers, following, followedByMe] = await Promise.all([
       count('followee_id'),
       count('follower_id'),
-      db
-        .selectFrom('follows')
-        .select('followee_id')
-        .where('follower_id', '=', auth.userId)
-        .where('followee_id', '=', userId)
-        .executeTakeFirst(),
+      isFollowing(this.db, auth.userId, userId),
     ]);
     return {
       userId,
       followers: Number(followers.count),
       following: Number(following.count),
-      followedByMe: mine !== undefined,
+      followedByMe,
     };
   }
 

@@ -9,6 +9,8 @@ import type { Db } from '../../db/database.ts';
 import type { UsersTable } from '../../db/schema.ts';
 import { problems } from '../../http/problem.ts';
 import type { AuthContext, RequestMeta } from '../../http/route.ts';
+import { isFavoriteFreelancer } from '../engagement/favorites.ts';
+import { isFollowing } from '../engagement/follows.ts';
 import { systemClock, type Clock } from '../reviews/visibility.ts';
 import { ensureTerms } from '../taxonomy.ts';
 import { portfolioOf } from './portfolio.ts';
@@ -30,8 +32,20 @@ export class ProfileService {
     this.clock = clock;
   }
 
-  /** Any signed-in member may read a freelancer's profile; nobody else has one (404). */
-  async get(id: string): Promise<FreelancerProfile> {
+  /**
+   * Any signed-in member may read a freelancer's profile; nobody else has one (404). The
+   * reader also learns whether they keep this freelancer as a favorite and follow them.
+   */
+  async get(auth: AuthContext, id: string): Promise<FreelancerProfile> {
+    const [profile, favorited, following] = await Promise.all([
+      this.profileOf(id),
+      isFavoriteFreelancer(this.db, auth.userId, id),
+      isFollowing(this.db, auth.userId, id),
+    ]);
+    return { ...profile, favorited, following };
+  }
+
+  private async profileOf(id: string): Promise<FreelancerProfile> {
     const user = await this.db.kysely
       .selectFrom('users')
       .selectAll()
@@ -87,7 +101,7 @@ export class ProfileService {
         details: { fields: Object.keys(input) },
       });
     });
-    return this.get(auth.userId);
+    return this.profileOf(auth.userId);
   }
 
   private async present(user: Selectable<UsersTable>): Promise<FreelancerProfile> {

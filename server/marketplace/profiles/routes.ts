@@ -25,12 +25,16 @@ export function profileRoutes(
     defineRoute({
       method: 'get',
       path: '/freelancers/:id',
-      summary: 'A freelancer’s profile: skills with levels, portfolio and public stats',
+      summary:
+        'A freelancer’s profile: skills with levels, portfolio, public stats, and whether you favorite and follow them',
       tags,
       auth: true,
       params: freelancerIdParamsSchema,
       responses: { 200: { description: 'The profile', schema: freelancerProfileSchema } },
-      handle: async ({ params }) => ({ status: 200, body: await profiles.get(params.id) }),
+      handle: async ({ auth, params }) => ({
+        status: 200,
+        body: await profiles.get(auth, params.id),
+      }),
     }),
     defineRoute({
       method: 'patch',

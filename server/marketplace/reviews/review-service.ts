@@ -128,7 +128,7 @@ export class ReviewService {
   async received(userId: string, query: ReviewListQuery): Promise<ReviewPage> {
     const user = await this.db.kysely
       .selectFrom('users')
-      .select('id')
+      .select(['id', 'name', 'role'])
       .where('id', '=', userId)
       .executeTakeFirst();
     if (!user) throw problems.notFound('There is no such person.');
@@ -147,6 +147,7 @@ export class ReviewService {
     ]);
     const summary = (await publicRatingsOf(this.db, [userId], now)).get(userId);
     return {
+      reviewee: user,
       items: rows.map((row) => presentReview(row, now)),
       nextCursor,
       summary: summary ?? { average: null, count: 0 },

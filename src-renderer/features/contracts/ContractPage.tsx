@@ -25,6 +25,7 @@ import { formatDate, formatRelative } from '../../ui/format.ts';
 import { AnchorLink } from '../../ui/links.tsx';
 import { useSyncEngine, useSyncStartError } from '../../sync/SyncProvider.tsx';
 import { changeContractStatus } from './contracts-api.ts';
+import { ContractReviews } from './ContractReviews.tsx';
 import { useContract, useMilestones } from './contracts-data.ts';
 import {
   contractActions,
@@ -44,9 +45,9 @@ import {
 
 /**
  * One contract: its project's title as the heading, the other party, the terms, the
- * milestones, and the status moves I may make. Read from this device's database (so it shows
- * offline and follows changes live); a move goes to the server, and the changed contract comes
- * back through sync.
+ * milestones, the status moves I may make, and once it has ended, the reviews. Read from this
+ * device's database (so it shows offline and follows changes live); a move goes to the server,
+ * and the changed contract comes back through sync. Reviews alone are asked of the server.
  */
 export function ContractPage({ contractId }: { contractId: string }) {
   const engine = useSyncEngine();
@@ -142,6 +143,7 @@ function ContractDetails({ contract, me }: { contract: ContractDocument; me: str
           Hourly contracts are paid for the hours worked at the rate above; they have no milestones.
         </Text>
       )}
+      {contract.status === 'ended' && <ContractReviews contract={contract} me={me} />}
     </>
   );
 }

@@ -144,9 +144,10 @@ function ProfileChecklist({ user }: { user: User }) {
         ))}
       </List>
       <Group justify="space-between">
+        {/* A freelancer's headline, about text and rate are on their marketplace profile. */}
         <ButtonLink
           to="/settings/$tab"
-          params={{ tab: 'profile' }}
+          params={{ tab: user.role === 'freelancer' ? 'freelancer-profile' : 'profile' }}
           variant="light"
           leftSection={<IconUserEdit size={16} />}
         >

@@ -5,6 +5,7 @@ import { ButtonLink } from '../../ui/links.tsx';
 import { useSessionStore } from '../session/session-store.ts';
 import { CategoryTree } from './CategoryTree.tsx';
 import { findCategory, loadCategories, useCategoryStore } from './category-store.ts';
+import { FollowingPanel } from './FollowingPanel.tsx';
 import { Empty, PagedItems } from './ListStates.tsx';
 import { listProjects } from './marketplace-api.ts';
 import { ProjectCard } from './ProjectCard.tsx';
@@ -14,7 +15,8 @@ import { usePagedList } from './use-paged-list.ts';
 
 /**
  * The Marketplace home: the category tree with how many open projects each holds, and the
- * open projects of the chosen category (its whole subtree), newest first.
+ * open projects of the chosen category (its whole subtree), newest first. Without a category
+ * chosen, panels come first: projects of clients you follow, trending, your saved searches.
  */
 export function BrowsePage({ categoryId }: { categoryId: string | undefined }) {
   const { tree, error } = useCategoryStore();
@@ -50,6 +52,7 @@ export function BrowsePage({ categoryId }: { categoryId: string | undefined }) {
         >
           {!chosen && (
             <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md" mb="xs">
+              <FollowingPanel />
               <TrendingPanel />
               <SavedSearchesPanel />
             </SimpleGrid>

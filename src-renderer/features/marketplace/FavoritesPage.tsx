@@ -7,11 +7,11 @@ import { formatMoney } from '../../../shared/money/money.ts';
 import { readableError } from '../../api/problems.ts';
 import { formatRelative } from '../../ui/format.ts';
 import { AnchorLink, ButtonLink } from '../../ui/links.tsx';
-import { setFavoriteFreelancer } from './favorite-freelancers.ts';
 import { Empty, PagedItems } from './ListStates.tsx';
 import {
   listFavoriteFreelancers,
   listFavoriteProjects,
+  unfavoriteFreelancer,
   unfavoriteProject,
 } from './marketplace-api.ts';
 import { ProjectCard } from './ProjectCard.tsx';
@@ -128,7 +128,7 @@ function FreelancerRow({ item, onRemoved }: { item: FreelancerItem; onRemoved: (
           what={freelancer.name}
           since={item.favoritedAt}
           onRemove={async () => {
-            await setFavoriteFreelancer(freelancer.id, false);
+            await unfavoriteFreelancer(freelancer.id);
             onRemoved();
           }}
         />

@@ -5,25 +5,30 @@ import {
   Card,
   Group,
   Image,
-  Rating,
   SimpleGrid,
   Stack,
   Text,
   Title,
 } from '@mantine/core';
-import { IconExternalLink, IconMessageOff } from '@tabler/icons-react';
+import { IconExternalLink } from '@tabler/icons-react';
 import { useId } from 'react';
 import type { FreelancerProfile, PortfolioItem } from '../../../shared/marketplace/profiles.ts';
-import type { Review } from '../../../shared/marketplace/reviews.ts';
+import type { Review, ReviewPage } from '../../../shared/marketplace/reviews.ts';
 import { formatMoney } from '../../../shared/money/money.ts';
-import { countryName, formatDate, formatRelative } from '../../ui/format.ts';
+import { countryName, formatDate } from '../../ui/format.ts';
 import { blobUrl } from '../messages/messages-api.ts';
 import { useSessionStore } from '../session/session-store.ts';
-import { setFavoriteFreelancer, useIsFavoriteFreelancer } from './favorite-freelancers.ts';
 import { FavoriteButton } from './FavoriteButton.tsx';
-import { Empty, LoadError, PageLoader, PagedItems } from './ListStates.tsx';
-import { fetchFreelancer, listUserReviews } from './marketplace-api.ts';
+import { FollowControl } from './FollowControl.tsx';
+import { LoadError, PageLoader } from './ListStates.tsx';
+import {
+  favoriteFreelancer,
+  fetchFreelancer,
+  listUserReviews,
+  unfavoriteFreelancer,
+} from './marketplace-api.ts';
 import { countText } from './marketplace-format.ts';
+import { ReviewsSection } from './ReviewsSection.tsx';
 import { RichText } from './RichText.tsx';
 import { usePagedList } from './use-paged-list.ts';
 import { useRemote } from './use-remote.ts';
@@ -50,12 +55,20 @@ export function FreelancerProfilePage({ freelancerId }: { freelancerId: string }
     }
     return <PageLoader label="Loading the profile" />;
   }
-  return <Profile profile={profile.data} />;
+  return <Profile profile={profile.data} onChanged={profile.replace} />;
 }
 
-function Profile({ profile }: { profile: FreelancerProfile }) {
+function Profile({
+  profile,
+  onChanged,
+}: {
+  profile: FreelancerProfile;
+  onChanged: (profile: FreelancerProfile) => void;
+}) {
   const me = useSessionStore((state) => state.user?.id);
-  const favorite = useIsFavoriteFreelancer(profile.id);
+  const reviews = usePagedList<Review, ReviewPage>(`reviews:${profile.id}`, (cursor) =>
+    listUserReviews(profile.id, cursor),
+  );
   const { stats } = profile;
   return (
     <Stack gap="lg" maw={1100}>
@@ -82,13 +95,23 @@ function Profile({ profile }: { profile: FreelancerProfile }) {
                 </Text>
               )}
             </Group>
+            <FollowControl
+              userId={profile.id}
+              name={profile.name}
+              following={profile.following}
+              showFollowing
+            />
           </Stack>
         </Group>
         {me !== profile.id && (
           <FavoriteButton
-            favorite={favorite}
+            favorite={profile.favorited ?? null}
             what={profile.name}
-            onToggle={(next) => setFavoriteFreelancer(profile.id, next)}
+            onToggle={async (favorite) => {
+              if (favorite) await favoriteFreelancer(profile.id);
+              else await unfavoriteFreelancer(profile.id);
+              onChanged({ ...profile, favorited: favorite });
+            }}
           />
         )}
       </Group>
@@ -121,7 +144,7 @@ function Profile({ profile }: { profile: FreelancerProfile }) {
             </Card>
           )}
           <Portfolio items={profile.portfolio} />
-          <Reviews userId={profile.id} />
+          <ReviewsSection list={reviews} />
         </Stack>
         <Card
           withBorder
@@ -231,55 +254,4 @@ function PortfolioImage({ hash, alt }: { hash: string; alt: string }) {
   const url = useRemote(`blob:${hash}`, () => blobUrl(hash, ''));
   if (!url.data) return null;
   return <Image src={url.data} alt={alt} h={160} fit="cover" />;
-}
-
-function Reviews({ userId }: { userId: string }) {
-  const reviews = usePagedList(`reviews:${userId}`, (cursor) => listUserReviews(userId, cursor));
-  return (
-    <Stack gap="sm" component="section" aria-labelledby="reviews-heading">
-      <Title order={2} fz={18} id="reviews-heading">
-        Reviews
-      </Title>
-      <PagedItems
-        list={reviews}
-        label="Reviews"
-        loadingLabel="Loading reviews"
-        errorTitle="Could not load the reviews"
-        empty={
-          <Empty
-            icon={<IconMessageOff size={24} />}
-            title="No public reviews yet"
-            description="Reviews appear once a contract has ended and both sides have had their say."
-          />
-        }
-        render={(review) => <ReviewCard review={review} />}
-      />
-    </Stack>
-  );
-}
-
-function ReviewCard({ review }: { review: Review }) {
-  return (
-    <Card
-      withBorder
-      radius="md"
-      padding="md"
-      component="article"
-      aria-label={`Review by ${review.reviewer.name}`}
-    >
-      <Group justify="space-between" wrap="nowrap">
-        <Group gap="xs">
-          <Text fw={600} size="sm">
-            {review.reviewer.name}
-          </Text>
-          <Text size="xs" c="dimmed">
-            {review.reviewerRole === 'client' ? 'Client' : 'Freelancer'} ·{' '}
-            {formatRelative(review.createdAt)}
-          </Text>
-        </Group>
-        <Rating value={review.rating} readOnly aria-label={`Rated ${review.rating} out of 5`} />
-      </Group>
-      <RichText html={review.textHtml} />
-    </Card>
-  );
 }

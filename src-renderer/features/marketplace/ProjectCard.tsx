@@ -4,6 +4,8 @@ import type { Project } from '../../../shared/marketplace/projects.ts';
 import type { ProjectSearchHit } from '../../../shared/marketplace/search.ts';
 import { formatDateTime, formatRelative } from '../../ui/format.ts';
 import { AnchorLink } from '../../ui/links.tsx';
+import { useSessionStore } from '../session/session-store.ts';
+import { ClientLink } from './ClientLink.tsx';
 import {
   budgetText,
   budgetTypeLabel,
@@ -22,8 +24,9 @@ function descriptionText(html: string): string {
 type CardProject = (Project | ProjectSearchHit) & { status?: Project['status'] };
 
 /**
- * One project in a list (browse, search, your projects): its title links to the project page;
- * a search result shows the words that matched, a listing the start of its description.
+ * One project in a list (browse, search, your projects): its title links to the project page,
+ * its client's name to their reviews; a search result shows the words that matched, a listing
+ * the start of its description.
  */
 export function ProjectCard({
   project,
@@ -35,6 +38,7 @@ export function ProjectCard({
   extra?: ReactNode;
 }) {
   const titleId = useId();
+  const me = useSessionStore((state) => state.user?.id);
   const posted = project.publishedAt ?? project.createdAt;
   return (
     <Card withBorder radius="md" padding="md" component="article" aria-labelledby={titleId}>
@@ -67,6 +71,10 @@ export function ProjectCard({
           </Text>
           <Text size="xs" c="dimmed" title={formatDateTime(posted)}>
             · {project.publishedAt ? 'Posted' : 'Created'} {formatRelative(posted)}
+          </Text>
+          <Text size="xs" c="dimmed" component="div">
+            · by{' '}
+            {project.client.id === me ? 'you' : <ClientLink client={project.client} size="xs" />}
           </Text>
         </Group>
         {'snippetHtml' in project ? (

@@ -37,6 +37,7 @@ import {
   validateProject,
   type ProjectValues,
 } from './project-form.ts';
+import { PendingAttachmentsField, usePendingAttachments } from './PendingAttachments.tsx';
 import { useSkillNames } from './skills.ts';
 import { useRemote } from './use-remote.ts';
 
@@ -70,7 +71,7 @@ export function EditProjectPage({ projectId }: { projectId: string }) {
     }
     return <PageLoader label="Loading the project" />;
   }
-  if (project.data.clientId !== me) {
+  if (project.data.client.id !== me) {
     return (
       <Alert color="yellow" title="Not your project" role="alert" maw={640}>
         Only the client who posted a project may edit it.
@@ -103,6 +104,8 @@ function ProjectForm({
   const tree = useCategoryStore((state) => state.tree);
   const categories = useMemo(() => categoryOptions(tree), [tree]);
   const skillNames = useSkillNames();
+  // Files picked before the project exists are attached right after it is created.
+  const pending = usePendingAttachments();
   const [formError, setFormError] = useState<string | null>(null);
   const budgetTypeLabel = useId();
   useEffect(ensureCategories, []);
@@ -120,10 +123,15 @@ function ProjectForm({
         form.setErrors(built.errors);
         return;
       }
+      if (pending.uploading) {
+        setFormError('Wait until the files have finished uploading.');
+        return;
+      }
       try {
         const saved = project
           ? await updateProject(project.id, updateInputOf(built.input))
           : await createProject(built.input);
+        const unattached = project ? [] : await pending.attachTo(saved.id);
         notifications.show({
           color: 'teal',
           title: project ? 'Project saved' : publish ? 'Project published' : 'Draft saved',
@@ -133,6 +141,14 @@ function ProjectForm({
               ? 'Freelancers can find it and send proposals now.'
               : 'Only you can see it until you publish it.',
         });
+        if (unattached.length > 0) {
+          notifications.show({
+            color: 'yellow',
+            title: 'Some files were not attached',
+            message: `${unattached.join(' ')} Attach them again on the project page.`,
+            autoClose: false,
+          });
+        }
         void navigate({
           to: '/marketplace/projects/$projectId',
           params: { projectId: saved.id },
@@ -263,6 +279,7 @@ function ProjectForm({
                 {...form.getInputProps('tags')}
               />
             </SimpleGrid>
+            {!project && <PendingAttachmentsField pending={pending} />}
             <Radio.Group label="Who can see it" {...form.getInputProps('visibility')}>
               <Group mt={6}>
                 <Radio value="public" label="Everyone (listed and searchable)" />
@@ -289,10 +306,15 @@ function ProjectForm({
                 </>
               ) : (
                 <>
-                  <Button variant="default" loading={form.submitting} onClick={() => save(false)()}>
+                  <Button
+                    variant="default"
+                    loading={form.submitting}
+                    disabled={pending.uploading}
+                    onClick={() => save(false)()}
+                  >
                     Save as draft
                   </Button>
-                  <Button type="submit" loading={form.submitting}>
+                  <Button type="submit" loading={form.submitting} disabled={pending.uploading}>
                     Publish project
                   </Button>
                 </>

@@ -17,13 +17,13 @@ import { editableStatuses, type Project } from '../../../shared/marketplace/proj
 import { formatDate, formatDateTime, formatRelative } from '../../ui/format.ts';
 import { AnchorLink, ButtonLink } from '../../ui/links.tsx';
 import { useSessionStore } from '../session/session-store.ts';
+import { ClientCard } from './ClientCard.tsx';
 import { LoadError, PageLoader } from './ListStates.tsx';
 import { FavoriteButton } from './FavoriteButton.tsx';
 import {
   favoriteProject,
   fetchProject,
   listProjectProposals,
-  listUserReviews,
   unfavoriteProject,
 } from './marketplace-api.ts';
 import {
@@ -40,6 +40,7 @@ import {
 import { openContract } from './open-contract.ts';
 import { ProjectStatusControl } from './ProjectStatusControl.tsx';
 import { ProposalActions } from './ProposalActions.tsx';
+import { ProjectAttachments } from './ProjectAttachments.tsx';
 import { ProposalReview } from './ProposalReview.tsx';
 import { RichText } from './RichText.tsx';
 import { useRemote } from './use-remote.ts';
@@ -69,7 +70,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
   }
 
   const p = project.data;
-  const mine = p.clientId === me?.id;
+  const mine = p.client.id === me?.id;
   const posted = p.publishedAt ?? p.createdAt;
 
   return (
@@ -182,6 +183,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
               </Group>
             )}
           </Card>
+          <ProjectAttachments project={p} />
         </Stack>
         <Stack gap="md">
           <Card
@@ -200,16 +202,11 @@ export function ProjectPage({ projectId }: { projectId: string }) {
                 {countText(p.proposalCount ?? 0, 'proposal', 'proposals')}
               </Fact>
               <Fact label="Viewed by">{countText(p.viewCount, 'freelancer', 'freelancers')}</Fact>
-              {mine ? (
-                <Fact label="Client">You</Fact>
-              ) : (
-                <Fact label="Client rating">
-                  <ClientRating clientId={p.clientId} />
-                </Fact>
-              )}
+              {mine && <Fact label="Client">You</Fact>}
               <Fact label="Posted">{formatDateTime(posted)}</Fact>
             </Stack>
           </Card>
+          {!mine && <ClientCard client={p.client} />}
           {!mine && me?.role === 'freelancer' && <FreelancerPanel project={p} />}
         </Stack>
       </SimpleGrid>
@@ -221,23 +218,6 @@ export function ProjectPage({ projectId }: { projectId: string }) {
         />
       )}
     </Stack>
-  );
-}
-
-/**
- * What the marketplace tells of a client: how the freelancers who worked for them rated them
- * (project answers carry the client's id, not their name).
- */
-function ClientRating({ clientId }: { clientId: string }) {
-  const reviews = useRemote(`client-rating:${clientId}`, () => listUserReviews(clientId));
-  const summary = reviews.data?.summary;
-  if (!summary) return <>{reviews.error ? 'Rating unknown' : '…'}</>;
-  return (
-    <>
-      {summary.average === null
-        ? 'Not rated yet'
-        : `★ ${summary.average.toFixed(2)} from ${countText(summary.count, 'review', 'reviews')}`}
-    </>
   );
 }
 

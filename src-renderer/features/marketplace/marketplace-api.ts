@@ -19,6 +19,8 @@ import {
   favoriteFreelancerSchema,
   favoriteProjectPageSchema,
   favoriteProjectSchema,
+  followSchema,
+  followStatsSchema,
 } from '../../../shared/marketplace/engagement.ts';
 import {
   freelancerProfileSchema,
@@ -162,12 +164,26 @@ export const favoriteFreelancer = (freelancerId: string) =>
 export const unfavoriteFreelancer = (freelancerId: string) =>
   api.send('DELETE', `/me/favorites/freelancers/${id(freelancerId)}`);
 
-export const listFavoriteFreelancers = (cursor?: string, limit = 20) =>
+export const listFavoriteFreelancers = (cursor?: string) =>
   api.json(
     'GET',
-    `/me/favorites/freelancers${queryString({ cursor, limit })}`,
+    `/me/favorites/freelancers${queryString({ cursor, limit: 20 })}`,
     favoriteFreelancerPageSchema,
   );
+
+/** Follow a client or freelancer (idempotent). */
+export const followUser = (userId: string) =>
+  api.json('PUT', `/me/following/${id(userId)}`, followSchema);
+
+export const unfollowUser = (userId: string) => api.send('DELETE', `/me/following/${id(userId)}`);
+
+/** How many follow someone, how many they follow, and whether I do. */
+export const fetchFollowStats = (userId: string) =>
+  api.json('GET', `/users/${id(userId)}/follow-stats`, followStatsSchema);
+
+/** Open projects of the clients I follow, most recently published first. */
+export const listFollowedClientsProjects = (cursor?: string) =>
+  api.json('GET', `/me/following/projects${queryString({ cursor, limit: 5 })}`, projectPageSchema);
 
 export const saveSearch = (name: string, query: Partial<SavedSearchFilters>) =>
   api.json('POST', '/me/saved-searches', savedSearchSchema, { name, query });

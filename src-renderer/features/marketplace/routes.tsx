@@ -1,6 +1,7 @@
 import { createRoute } from '@tanstack/react-router';
 import type { appRoute as AppRoute } from '../../app/router.tsx';
 import { BrowsePage } from './BrowsePage.tsx';
+import { ClientPage } from './ClientPage.tsx';
 import { FavoritesPage } from './FavoritesPage.tsx';
 import { validateFreelancerSearch } from './freelancer-search-params.ts';
 import { FreelancerProfilePage } from './FreelancerProfilePage.tsx';
@@ -122,6 +123,15 @@ export function marketplaceRoutes(getParentRoute: () => typeof AppRoute) {
     },
   });
 
+  const clientPage = createRoute({
+    getParentRoute: () => marketplace,
+    path: 'clients/$clientId',
+    component: function Client() {
+      const { clientId } = clientPage.useParams();
+      return <ClientPage key={clientId} clientId={clientId} />;
+    },
+  });
+
   const favorites = createRoute({
     getParentRoute: () => marketplace,
     path: 'favorites',
@@ -149,6 +159,7 @@ export function marketplaceRoutes(getParentRoute: () => typeof AppRoute) {
     editProposal,
     freelancers,
     freelancer,
+    clientPage,
     favorites,
     savedSearch,
   ]);

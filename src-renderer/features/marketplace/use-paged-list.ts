@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useEffectEvent, useState } from 'react';
+import { ProblemError } from '../../../shared/api/problem.ts';
 import { readableError } from '../../api/problems.ts';
 
 export type Page<T> = { items: T[]; nextCursor: string | null };
@@ -14,6 +15,8 @@ export type PagedList<T, P extends Page<T> = Page<T>> = {
   /** A further page is on its way. */
   loadingMore: boolean;
   error: string | null;
+  /** The HTTP status of the first page's failure (404: it does not exist for you). */
+  errorStatus: number | null;
   loadMore: () => void;
   reload: () => void;
   /** Replaces one item in place (the answer of a write on it). */
@@ -27,6 +30,7 @@ type State<T, P> = {
   items?: T[];
   nextCursor: string | null;
   error: string | null;
+  errorStatus?: number | null;
   loadingMore: boolean;
 };
 
@@ -77,6 +81,7 @@ export function usePagedList<T extends { id: string }, P extends Page<T>>(
             items: previous?.key === key ? previous.items : undefined,
             nextCursor: previous?.key === key ? previous.nextCursor : null,
             error: readableError(error),
+            errorStatus: error instanceof ProblemError ? error.problem.status : null,
             loadingMore: false,
           }));
         }
@@ -135,6 +140,7 @@ export function usePagedList<T extends { id: string }, P extends Page<T>>(
     loading: key !== null && (mine === null || mine.version !== version),
     loadingMore: mine?.loadingMore ?? false,
     error: mine?.error ?? null,
+    errorStatus: mine?.errorStatus ?? null,
     loadMore,
     reload,
     update,

@@ -7,6 +7,7 @@ import {
   Select,
   SimpleGrid,
   Stack,
+  Text,
   Textarea,
   TextInput,
 } from '@mantine/core';
@@ -17,6 +18,7 @@ import { useMemo, useState } from 'react';
 import type { User } from '../../../shared/accounts/user.ts';
 import { applyProblemToForm } from '../../ui/forms.ts';
 import { knownCountries } from '../../ui/format.ts';
+import { AnchorLink } from '../../ui/links.tsx';
 import { currencyOptions } from '../../ui/money.ts';
 import { updateProfile } from '../session/account-api.ts';
 import { useSessionStore } from '../session/session-store.ts';
@@ -43,6 +45,9 @@ function ProfileForm({ user }: { user: User }) {
   const countries = useMemo(() => knownCountries(), []);
   const currencies = useMemo(() => currencyOptions(), []);
   const timezones = useMemo(() => Intl.supportedValuesOf('timeZone'), []);
+  // A freelancer's headline, about text and rate are edited with the rest of their marketplace
+  // profile (Freelancer profile tab), never in two places.
+  const freelancer = user.role === 'freelancer';
   const form = useForm<ProfileValues>({
     initialValues: profileValuesOf(user),
     validate: validateProfile,
@@ -53,7 +58,7 @@ function ProfileForm({ user }: { user: User }) {
     const rate = parseRate(values);
     if (!rate.ok) return;
     try {
-      await updateProfile(profileInputOf(values, rate.rate));
+      await updateProfile(profileInputOf(values, rate.rate, freelancer));
       notifications.show({
         color: 'teal',
         title: 'Profile saved',
@@ -78,24 +83,49 @@ function ProfileForm({ user }: { user: User }) {
               {formError}
             </Alert>
           )}
-          <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput label="Name" autoComplete="name" required {...form.getInputProps('name')} />
-            <TextInput
-              label="Headline"
-              placeholder="Senior React developer for fintech teams"
-              maxLength={140}
-              {...form.getInputProps('headline')}
-            />
-          </SimpleGrid>
-          <Textarea
-            label="About you"
-            description="What you do, for whom, and how you like to work."
-            autosize
-            minRows={3}
-            maxRows={10}
-            maxLength={5000}
-            {...form.getInputProps('bio')}
-          />
+          {freelancer ? (
+            <>
+              <TextInput
+                label="Name"
+                autoComplete="name"
+                required
+                {...form.getInputProps('name')}
+              />
+              <Text size="sm" c="dimmed">
+                Your headline, about text, hourly rate, skills and portfolio are on your{' '}
+                <AnchorLink to="/settings/$tab" params={{ tab: 'freelancer-profile' }} inherit>
+                  Freelancer profile
+                </AnchorLink>
+                .
+              </Text>
+            </>
+          ) : (
+            <>
+              <SimpleGrid cols={{ base: 1, sm: 2 }}>
+                <TextInput
+                  label="Name"
+                  autoComplete="name"
+                  required
+                  {...form.getInputProps('name')}
+                />
+                <TextInput
+                  label="Headline"
+                  placeholder="Senior React developer for fintech teams"
+                  maxLength={140}
+                  {...form.getInputProps('headline')}
+                />
+              </SimpleGrid>
+              <Textarea
+                label="About you"
+                description="What you do, for whom, and how you like to work."
+                autosize
+                minRows={3}
+                maxRows={10}
+                maxLength={5000}
+                {...form.getInputProps('bio')}
+              />
+            </>
+          )}
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <Select
               label="Country"
@@ -135,23 +165,25 @@ function ProfileForm({ user }: { user: User }) {
               {...form.getInputProps('timezone')}
             />
           </SimpleGrid>
-          <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput
-              label="Hourly rate"
-              description="Per hour, before fees. Leave empty to hide it."
-              inputMode="decimal"
-              placeholder="85.00"
-              {...form.getInputProps('rateAmount')}
-            />
-            <Select
-              label="Currency"
-              description="The currency you bill in."
-              data={currencies}
-              searchable
-              allowDeselect={false}
-              {...form.getInputProps('rateCurrency')}
-            />
-          </SimpleGrid>
+          {!freelancer && (
+            <SimpleGrid cols={{ base: 1, sm: 2 }}>
+              <TextInput
+                label="Hourly rate"
+                description="Per hour, before fees. Leave empty to hide it."
+                inputMode="decimal"
+                placeholder="85.00"
+                {...form.getInputProps('rateAmount')}
+              />
+              <Select
+                label="Currency"
+                description="The currency you bill in."
+                data={currencies}
+                searchable
+                allowDeselect={false}
+                {...form.getInputProps('rateCurrency')}
+              />
+            </SimpleGrid>
+          )}
           <Group justify="flex-end" mt="xs">
             <Button variant="default" onClick={form.reset} disabled={!form.isDirty()}>
               Discard changes

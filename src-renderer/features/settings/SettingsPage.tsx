@@ -1,6 +1,8 @@
 import { Stack, Tabs, Text, Title } from '@mantine/core';
-import { IconDevices, IconLock, IconUser } from '@tabler/icons-react';
+import { IconBriefcase, IconDevices, IconLock, IconUser } from '@tabler/icons-react';
 import { useNavigate } from '@tanstack/react-router';
+import { useSessionStore } from '../session/session-store.ts';
+import { FreelancerProfileTab } from './FreelancerProfileTab.tsx';
 import { PasswordTab } from './PasswordTab.tsx';
 import { ProfileTab } from './ProfileTab.tsx';
 import { SessionsTab } from './SessionsTab.tsx';
@@ -9,6 +11,8 @@ import { isSettingsTab, type SettingsTab } from './settings-tabs.ts';
 /** Account settings; each tab has its own address (`/settings/sessions`) so it can be linked. */
 export function SettingsPage({ tab }: { tab: SettingsTab }) {
   const navigate = useNavigate();
+  // Only freelancers have a marketplace profile; the tab says so to anyone who links to it.
+  const freelancer = useSessionStore((state) => state.user?.role === 'freelancer');
   return (
     <Stack gap="lg" maw={960}>
       <div>
@@ -16,7 +20,9 @@ export function SettingsPage({ tab }: { tab: SettingsTab }) {
           Settings
         </Title>
         <Text c="dimmed">
-          Your profile, your password and the devices signed in to your account.
+          {freelancer
+            ? 'Your profile, what clients see in the marketplace, your password and the devices signed in to your account.'
+            : 'Your profile, your password and the devices signed in to your account.'}
         </Text>
       </div>
       <Tabs
@@ -32,6 +38,11 @@ export function SettingsPage({ tab }: { tab: SettingsTab }) {
           <Tabs.Tab value="profile" leftSection={<IconUser size={16} />}>
             Profile
           </Tabs.Tab>
+          {(freelancer || tab === 'freelancer-profile') && (
+            <Tabs.Tab value="freelancer-profile" leftSection={<IconBriefcase size={16} />}>
+              Freelancer profile
+            </Tabs.Tab>
+          )}
           <Tabs.Tab value="password" leftSection={<IconLock size={16} />}>
             Password
           </Tabs.Tab>
@@ -41,6 +52,9 @@ export function SettingsPage({ tab }: { tab: SettingsTab }) {
         </Tabs.List>
         <Tabs.Panel value="profile">
           <ProfileTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="freelancer-profile">
+          <FreelancerProfileTab />
         </Tabs.Panel>
         <Tabs.Panel value="password">
           <PasswordTab />

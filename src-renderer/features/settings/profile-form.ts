@@ -66,15 +66,27 @@ export function parseRate(values: ProfileValues): RateResult {
   }
 }
 
-/** Empty text means "clear it": the API takes null for every optional field. */
-export function profileInputOf(values: ProfileValues, rate: Money | null): UpdateProfileInput {
+/**
+ * Empty text means "clear it": the API takes null for every optional field. A freelancer's
+ * headline, about text and rate belong to their marketplace profile and are edited (only)
+ * on its own tab, so `accountOnly` leaves them out rather than send stale copies back.
+ */
+export function profileInputOf(
+  values: ProfileValues,
+  rate: Money | null,
+  accountOnly = false,
+): UpdateProfileInput {
   const orNull = (text: string) => (text.trim() === '' ? null : text.trim());
-  return {
+  const account = {
     name: values.name.trim(),
-    headline: orNull(values.headline),
-    bio: orNull(values.bio),
     country: values.country,
     timezone: values.timezone,
+  };
+  if (accountOnly) return account;
+  return {
+    ...account,
+    headline: orNull(values.headline),
+    bio: orNull(values.bio),
     hourlyRate: rate,
   };
 }

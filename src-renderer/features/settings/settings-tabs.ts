@@ -1,4 +1,4 @@
-export const settingsTabs = ['profile', 'password', 'sessions'] as const;
+export const settingsTabs = ['profile', 'freelancer-profile', 'password', 'sessions'] as const;
 export type SettingsTab = (typeof settingsTabs)[number];
 
 export function isSettingsTab(value: string): value is SettingsTab {
