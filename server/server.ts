@@ -24,6 +24,8 @@ import { searchRoutes } from './marketplace/search/routes.ts';
 import { TaxonomyService } from './marketplace/taxonomy.ts';
 import { ContractService } from './marketplace/contracts.ts';
 import { proposalRoutes } from './marketplace/proposal-routes.ts';
+import { createProposalCountPublisher, proposalCountOf } from './marketplace/proposal-count.ts';
+import { canSeeProject } from './marketplace/project-visibility.ts';
 import { ProposalService } from './marketplace/proposals.ts';
 import { createFreelancerSearch } from './marketplace/profiles/freelancer-search.ts';
 import { PortfolioService } from './marketplace/profiles/portfolio.ts';
@@ -76,6 +78,16 @@ export async function startServer(
     const taxonomy = new TaxonomyService(db);
     const projects = new ProjectService(db, taxonomy);
     const projectSearch = createProjectSearch(db, taxonomy, projects);
+    // Watchers of a project hear its proposal count after each commit that changed it.
+    const proposalCounts = createProposalCountPublisher({
+      db: db.kysely,
+      logger,
+      publish: (event, audience) =>
+        announcer.live?.tellProjectWatchers(
+          event,
+          audience.everyone ? 'everyone' : (auth) => canSeeProject(auth, audience.project),
+        ),
+    });
     const routes = [
       ...healthRoutes(db, serverVersion),
       ...accountRoutes(accounts, sessions),
@@ -85,7 +97,7 @@ export async function startServer(
       ...engagementRoutes(createEngagement(db, projects, projectSearch, taxonomy)),
       ...marketplaceRoutes(taxonomy, projects),
       ...proposalRoutes(
-        new ProposalService(db, syncedWrites),
+        new ProposalService(db, syncedWrites, proposalCounts),
         new ContractService(db, syncedWrites),
       ),
       ...searchRoutes(projectSearch),
@@ -112,6 +124,12 @@ export async function startServer(
       logger,
       appOrigins: config.appOrigins,
       authenticate: (token) => sessions.authenticate(token),
+      projectWatch: {
+        requireVisible: async (auth, projectId) => {
+          await projects.visibleRow(auth, projectId);
+        },
+        proposalCount: (projectId) => proposalCountOf(db.kysely, projectId),
+      },
     });
     announcer.live = live;
     sessions.onSessionsEnded = (userId) => {
@@ -132,6 +150,7 @@ export async function startServer(
       logger,
       close: async () => {
         await live.close();
+        await proposalCounts.close();
         await shutdown(http, db, config.shutdownGraceMs, logger);
       },
     };

@@ -3,17 +3,31 @@ import type { Logger } from 'pino';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
 import { Server, type Socket } from 'socket.io';
+import type { ProjectProposalsEvent } from '../../shared/marketplace/project-watch.ts';
 import { liveEvents, typingEventSchema } from '../../shared/sync/protocol.ts';
 import type { Db } from '../db/database.ts';
 import { HttpProblem } from '../http/problem.ts';
 import type { AuthContext } from '../http/route.ts';
 import { isParticipant, participantIds } from '../sync/collections/conversations.ts';
 import type { CommittedChange } from '../sync/sync-service.ts';
+import {
+  handleProjectWatches,
+  tellProjectWatchers,
+  type ProjectWatchOptions,
+} from './project-watch.ts';
 
 export interface LiveServer {
   io: Server;
   /** Tells every device of every user in the audience that a collection moved on. */
   announce(changes: CommittedChange[]): void;
+  /**
+   * A project's new proposal count, to the sockets watching it: all of them, or those whose
+   * user `mayHear` (a project that is not public).
+   */
+  tellProjectWatchers(
+    event: ProjectProposalsEvent,
+    mayHear: ((auth: AuthContext) => boolean) | 'everyone',
+  ): Promise<void>;
   /** Closes the sockets of `userId` whose session has ended (revoked, signed out). */
   dropEndedSessions(userId: string): Promise<void>;
   /** Drops this instance's sockets; devices reconnect elsewhere and pull what they missed. */
@@ -38,6 +52,8 @@ interface LiveOptions {
   logger: Logger;
   appOrigins: string[];
   authenticate(token: string): Promise<AuthContext>;
+  /** Answers `project:watch`: see project-watch.ts. */
+  projectWatch: Omit<ProjectWatchOptions, 'logger'>;
 }
 
 /** Set by the handshake middleware before any event handler runs. */
@@ -122,6 +138,8 @@ export async function attachLiveServer(
       }
     });
 
+    handleProjectWatches(socket, authOf(socket), { ...options.projectWatch, logger });
+
     socket.on(liveEvents.typing, (payload: unknown) => {
       const parsed = typingEventSchema.safeParse(payload);
       if (!parsed.success) return;
@@ -158,6 +176,10 @@ export async function attachLiveServer(
         if (audience.length > 0)
           io.to(audience.map(userRoom)).emit(liveEvents.changed, { collection, seq });
       }
+    },
+    async tellProjectWatchers(event, mayHear) {
+      if (closing) return;
+      await tellProjectWatchers(io, event, mayHear);
     },
     async dropEndedSessions(userId) {
       const sockets = await io.in(userRoom(userId)).fetchSockets();

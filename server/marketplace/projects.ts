@@ -22,6 +22,8 @@ import { ensureTerms, type TaxonomyService } from './taxonomy.ts';
 import { afterCursor, cutPage } from './cursor.ts';
 import { attachmentsOf } from './engagement/attachments.ts';
 import { isFavoriteProject } from './engagement/favorites.ts';
+import { proposalCountOf } from './proposal-count.ts';
+import { canSeeProject } from './project-visibility.ts';
 
 type ProjectRow = Selectable<ProjectsTable>;
 
@@ -104,16 +106,15 @@ export class ProjectService {
         .onConflict((conflict) => conflict.columns(['project_id', 'viewer_id']).doNothing())
         .execute();
     }
-    const proposals = await this.db.kysely
-      .selectFrom('proposals')
-      .select((eb) => eb.fn.countAll<number>().as('count'))
-      .where('project_id', '=', id)
-      .where('status', '!=', 'withdrawn')
-      .executeTakeFirstOrThrow();
+    return this.detailed(auth, row);
+  }
+
+  /** A single project's full answer: with its proposal count and the reader's favorite mark. */
+  private async detailed(auth: AuthContext, row: ProjectRow): Promise<Project> {
     return {
       ...(await this.present(row)),
-      proposalCount: Number(proposals.count),
-      favorited: await isFavoriteProject(this.db, auth.userId, id),
+      proposalCount: await proposalCountOf(this.db.kysely, row.id),
+      favorited: await isFavoriteProject(this.db, auth.userId, row.id),
     };
   }
 
@@ -178,7 +179,7 @@ export class ProjectService {
       });
       return trx.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     });
-    return this.present(updated);
+    return this.detailed(auth, updated);
   }
 
   /** Moves a project along its lifecycle; any other move answers 409 naming the allowed ones. */
@@ -219,7 +220,7 @@ export class ProjectService {
       });
       return trx.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     });
-    return this.present(updated);
+    return this.detailed(auth, updated);
   }
 
   /**
@@ -254,12 +255,7 @@ export class ProjectService {
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirst();
-    const visible =
-      row &&
-      (row.client_id === auth.userId ||
-        auth.role === 'admin' ||
-        (row.visibility === 'public' && row.status !== 'draft'));
-    if (!visible) throw notFound();
+    if (!row || !canSeeProject(auth, row)) throw notFound();
     return row;
   }
 

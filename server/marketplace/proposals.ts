@@ -31,6 +31,8 @@ import { partiesOf } from '../sync/collections/contracts.ts';
 import type { SyncedWrites } from '../sync/synced-writes.ts';
 import { presentContract } from './contracts.ts';
 import { afterCursor, cutPage } from './cursor.ts';
+import { canSeeProject } from './project-visibility.ts';
+import type { ProposalCountPublisher } from './proposal-count.ts';
 import { isBlankHtml, sanitizeDescription } from './sanitize.ts';
 
 type ProposalRow = Selectable<ProposalsTable>;
@@ -76,10 +78,12 @@ const auditAction = {
 export class ProposalService {
   private readonly db: Db;
   private readonly writes: SyncedWrites;
+  private readonly counts: ProposalCountPublisher;
 
-  constructor(db: Db, writes: SyncedWrites) {
+  constructor(db: Db, writes: SyncedWrites, counts: ProposalCountPublisher) {
     this.db = db;
     this.writes = writes;
+    this.counts = counts;
   }
 
   async create(
@@ -133,6 +137,7 @@ export class ProposalService {
       }
       throw error;
     }
+    this.counts.changed(projectId);
     return present(row);
   }
 
@@ -259,6 +264,8 @@ export class ProposalService {
       });
       return trx.selectFrom('proposals').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     });
+    // Only a withdrawal changes the count: rejected and accepted proposals still count.
+    if (to === 'withdrawn') this.counts.changed(project.id);
     return present(updated);
   }
 
@@ -415,12 +422,7 @@ export class ProposalService {
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirst();
-    const visible =
-      row &&
-      (row.client_id === auth.userId ||
-        auth.role === 'admin' ||
-        (row.visibility === 'public' && row.status !== 'draft'));
-    if (!visible) throw projectNotFound();
+    if (!row || !canSeeProject(auth, row)) throw projectNotFound();
     return row;
   }
 

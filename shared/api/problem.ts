@@ -24,6 +24,8 @@ export const problemTypes = {
   conflict: 'urn:megilance:problem:conflict',
   /** A sync push that depends on a document still on its way: retry shortly, nothing is lost. */
   syncPending: 'urn:megilance:problem:sync-pending',
+  /** A live socket already watches as many projects as it may (`MAX_WATCHED_PROJECTS`). */
+  watchLimit: 'urn:megilance:problem:watch-limit',
   unavailable: 'urn:megilance:problem:unavailable',
   network: 'urn:megilance:problem:network',
   internal: 'urn:megilance:problem:internal',

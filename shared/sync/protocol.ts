@@ -91,6 +91,12 @@ export const liveEvents = {
   presence: 'presence',
   /** both ways: `{ conversationId, typing }` (the server adds `userId` when relaying). */
   typing: 'typing',
+  /** device → server, acknowledged: `{ projectId }` (shared/marketplace/project-watch.ts). */
+  projectWatch: 'project:watch',
+  /** device → server, acknowledged: `{ projectId }`. */
+  projectUnwatch: 'project:unwatch',
+  /** server → watchers of a project: `{ projectId, proposalCount }` after a commit. */
+  projectProposals: 'project:proposals',
 } as const;
 
 export const changedEventSchema = z.object({ collection: syncCollectionSchema, seq: z.int() });

@@ -45,6 +45,8 @@ export interface SyncEngine {
   /** conversationId → userIds typing. */
   readonly typing$: Observable<ReadonlyMap<string, ReadonlySet<string>>>;
   setTyping(conversationId: string, typing: boolean): void;
+  /** A project's proposal count, live over the socket while subscribed (live-connection.ts). */
+  watchProjectProposals(projectId: string): Observable<number>;
   /** Re-run replication now, pushing refused documents again (the UI's "retry"). */
   retry(): void;
   /**
@@ -251,6 +253,7 @@ export async function startSyncEngine(options: SyncEngineOptions): Promise<SyncE
     presence$: live.presence$,
     typing$: live.typing$,
     setTyping: (conversationId, typing) => live.setTyping(conversationId, typing),
+    watchProjectProposals: (projectId) => live.watchProjectProposals(projectId),
     retry() {
       if (closed) return;
       problem$.next(null);

@@ -1,6 +1,10 @@
-import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import { BehaviorSubject, Observable, Subject, type Subscriber } from 'rxjs';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { problemTypes } from '../../shared/api/problem.ts';
+import {
+  projectProposalsEventSchema,
+  watchAckSchema,
+} from '../../shared/marketplace/project-watch.ts';
 import {
   changedEventSchema,
   liveEvents,
@@ -33,6 +37,13 @@ export interface LiveConnection {
   /** Why the server will not let this socket in (session over), or null. */
   readonly refused$: Observable<string | null>;
   setTyping(conversationId: string, typing: boolean): void;
+  /**
+   * A project's proposal count while subscribed: the server's count when the watch is
+   * answered (again after every reconnect, so nothing said while away is missed), then each
+   * change. Emits nothing if the server refuses the watch (a project this user may not see,
+   * too many watched): the screen keeps the count it loaded.
+   */
+  watchProjectProposals(projectId: string): Observable<number>;
   /** Offline: hang up and stay down. Online: connect (socket.io then keeps reconnecting). */
   setNetwork(online: boolean): void;
   close(): void;
@@ -65,6 +76,13 @@ export function connectLive(options: LiveConnectionOptions): LiveConnection {
   let closed = false;
   let renewals = 0;
   let renewTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Watched projects → who follows their count, and its last known value; one watch each. */
+  const projectWatchers = new Map<
+    string,
+    { subscribers: Set<Subscriber<number>>; count: number | null }
+  >();
+  /** Let go of while disconnected: a recovered connection may still hold their watches. */
+  const unwatchOnConnect = new Set<string>();
 
   const socket = factory(new URL(options.serverUrl).origin, {
     // Read on every (re)connection attempt, so a refreshed token is used at once.
@@ -113,6 +131,10 @@ export function connectLive(options: LiveConnectionOptions): LiveConnection {
     refused$.next(null);
     connected$.next(true);
     connects$.next();
+    // A fresh connection holds no watches; a recovered one got its rooms back.
+    for (const projectId of unwatchOnConnect) socket.emit(liveEvents.projectUnwatch, { projectId });
+    unwatchOnConnect.clear();
+    for (const projectId of projectWatchers.keys()) askToWatch(projectId);
   });
 
   socket.on('disconnect', (reason) => {
@@ -155,6 +177,31 @@ export function connectLive(options: LiveConnectionOptions): LiveConnection {
     setTypingOf(conversationId, userId, typing);
   });
 
+  socket.on(liveEvents.projectProposals, (payload: unknown) => {
+    const parsed = projectProposalsEventSchema.safeParse(payload);
+    if (parsed.success) tellProjectWatchers(parsed.data.projectId, parsed.data.proposalCount);
+  });
+
+  function askToWatch(projectId: string) {
+    socket
+      .timeout(10_000)
+      .emit(liveEvents.projectWatch, { projectId }, (error: Error | null, answer: unknown) => {
+        // No answer in time: the next connection asks again. Refused: nothing to follow.
+        if (error) return;
+        const parsed = watchAckSchema.safeParse(answer);
+        if (parsed.success && parsed.data.ok) {
+          tellProjectWatchers(projectId, parsed.data.proposalCount);
+        }
+      });
+  }
+
+  function tellProjectWatchers(projectId: string, proposalCount: number) {
+    const watch = projectWatchers.get(projectId);
+    if (!watch) return; // let go of meanwhile
+    watch.count = proposalCount;
+    for (const subscriber of watch.subscribers) subscriber.next(proposalCount);
+  }
+
   function setTypingOf(conversationId: string, userId: string, typing: boolean) {
     const key = `${conversationId}\u0000${userId}`;
     clearTimeout(typingTimers.get(key));
@@ -194,6 +241,36 @@ export function connectLive(options: LiveConnectionOptions): LiveConnection {
       // Ephemeral by design: when offline there is nobody to tell.
       if (socket.connected) socket.volatile.emit(liveEvents.typing, { conversationId, typing });
     },
+    watchProjectProposals(projectId) {
+      return new Observable<number>((subscriber) => {
+        if (closed) {
+          subscriber.complete();
+          return;
+        }
+        unwatchOnConnect.delete(projectId);
+        let watch = projectWatchers.get(projectId);
+        if (!watch) {
+          watch = { subscribers: new Set(), count: null };
+          projectWatchers.set(projectId, watch);
+          // Not connected: the next 'connect' asks for every watched project.
+          if (socket.connected) askToWatch(projectId);
+        } else if (watch.count !== null) {
+          subscriber.next(watch.count);
+        }
+        watch.subscribers.add(subscriber);
+        return () => {
+          const current = projectWatchers.get(projectId);
+          if (!current) return;
+          current.subscribers.delete(subscriber);
+          if (current.subscribers.size > 0) return;
+          projectWatchers.delete(projectId);
+          // Not emitted while disconnected: socket.io would send it after the next connect's
+          // watches, and so undo one asked again meanwhile.
+          if (socket.connected) socket.emit(liveEvents.projectUnwatch, { projectId });
+          else unwatchOnConnect.add(projectId);
+        };
+      });
+    },
     setNetwork(online) {
       if (closed || online === wantOnline) return;
       wantOnline = online;
@@ -217,6 +294,9 @@ export function connectLive(options: LiveConnectionOptions): LiveConnection {
       for (const subject of [connected$, connects$, changed$, presence$, typing$, refused$]) {
         subject.complete();
       }
+      const watchers = [...projectWatchers.values()].flatMap((watch) => [...watch.subscribers]);
+      projectWatchers.clear();
+      for (const subscriber of watchers) subscriber.complete();
     },
   };
 }

@@ -232,6 +232,13 @@ describe('the marketplace, from a posted project to a contract', () => {
   });
 
   it('lets a freelancer find it by search, with suggestions, and propose', async () => {
+    // Grace keeps her project open meanwhile; the window is marked to show it never reloads.
+    await client.page.goto(`${client.host.url}/#/marketplace/projects/${projectId}`);
+    await client.page.getByRole('heading', { level: 1, name: title }).waitFor();
+    const gracesCount = client.page.getByRole('region', { name: 'About this project' });
+    await expect.poll(() => gracesCount.textContent()).toContain('0 proposals');
+    await client.page.evaluate(() => Reflect.set(window, 'sameDocument', true));
+
     // Another client's 21 web projects: more than a page of them.
     const other = await api().post<AuthResult>('/auth/register', {
       json: {
@@ -377,6 +384,17 @@ describe('the marketplace, from a posted project to a contract', () => {
     const mine = page.getByRole('region', { name: 'Your proposal' });
     await mine.getByText('Pending').waitFor();
     expect(await mine.textContent()).toContain('€2,400.00, 30 days');
+
+    // In Grace's window the count went from 0 to 1 as Ada sent it, and her review shows it.
+    await expect.poll(() => gracesCount.textContent()).toContain('1 proposal');
+    await client.page
+      .getByRole('table', { name: 'Proposals side by side' })
+      .getByRole('columnheader', { name: ada.name })
+      .waitFor();
+    expect(await client.page.evaluate(() => Reflect.get(window, 'sameDocument') === true)).toBe(
+      true,
+    );
+    await snap(client.page, 'marketplace-live-proposal-count.png');
 
     await page
       .getByRole('navigation', { name: 'Marketplace' })

@@ -266,10 +266,15 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('marketplace projects on %s',
       deadline: null,
       status: 'open',
       budget: { type: 'hourly', min: { amountMinor: 4_000, currency: 'GBP' } },
+      // A changed project answers as fully as a read one: the page shows it as it is.
+      proposalCount: 0,
+      favorited: false,
     });
     expect(edited.body.skills.map((s) => s.slug)).toEqual(['go', 'rust']);
 
-    expect((await setStatus(project.id, 'in_progress')).status).toBe(200);
+    const moved = await setStatus(project.id, 'in_progress');
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ status: 'in_progress', proposalCount: 0, favorited: false });
     const late = await api.patch<Problem>(`/projects/${project.id}`, {
       token: owner.token,
       json: { title: 'Too late now' },

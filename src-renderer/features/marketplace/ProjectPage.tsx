@@ -43,6 +43,7 @@ import { ProposalActions } from './ProposalActions.tsx';
 import { ProjectAttachments } from './ProjectAttachments.tsx';
 import { ProposalReview } from './ProposalReview.tsx';
 import { RichText } from './RichText.tsx';
+import { useLiveProposalCount } from './use-live-proposal-count.ts';
 import { useRemote } from './use-remote.ts';
 
 /**
@@ -51,6 +52,8 @@ import { useRemote } from './use-remote.ts';
  */
 export function ProjectPage({ projectId }: { projectId: string }) {
   const project = useRemote(`project:${projectId}`, () => fetchProject(projectId));
+  // The server's answer to the watch is at least as fresh as the loaded project.
+  const liveProposalCount = useLiveProposalCount(projectId);
   const me = useSessionStore((state) => state.user);
   const navigate = useNavigate();
 
@@ -199,7 +202,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
               </Fact>
               <Fact label="Deadline">{p.deadline ? formatDate(p.deadline) : 'None set'}</Fact>
               <Fact label="Proposals">
-                {countText(p.proposalCount ?? 0, 'proposal', 'proposals')}
+                {countText(liveProposalCount ?? p.proposalCount ?? 0, 'proposal', 'proposals')}
               </Fact>
               <Fact label="Viewed by">{countText(p.viewCount, 'freelancer', 'freelancers')}</Fact>
               {mine && <Fact label="Client">You</Fact>}
@@ -214,6 +217,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
       {mine && (
         <ProposalReview
           project={p}
+          liveProposalCount={liveProposalCount}
           onAccepted={(contract) => openContract(navigate, contract.id)}
         />
       )}

@@ -12,7 +12,7 @@ import {
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconInbox } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Contract } from '../../../shared/marketplace/contracts.ts';
 import type { Project } from '../../../shared/marketplace/projects.ts';
 import {
@@ -47,14 +47,25 @@ const isOpen = (proposal: Proposal) => openProposalStatuses.includes(proposal.st
  */
 export function ProposalReview({
   project,
+  liveProposalCount,
   onAccepted,
 }: {
   project: Project;
+  /** The project's count as the server announces it (null: not heard yet). */
+  liveProposalCount: number | null;
   onAccepted: (contract: Contract) => void;
 }) {
   const proposals = usePagedList(`review:${project.id}`, (cursor) =>
     listProjectProposals(project.id, cursor),
   );
+  // A proposal arrived or was withdrawn while the page is open: show the list as it is now.
+  const countSeen = useRef(liveProposalCount);
+  const { reload } = proposals;
+  useEffect(() => {
+    const seen = countSeen.current;
+    countSeen.current = liveProposalCount;
+    if (seen !== null && liveProposalCount !== null && seen !== liveProposalCount) reload();
+  }, [liveProposalCount, reload]);
   const [filter, setFilter] = useState<Filter>('open');
   const [accepting, setAccepting] = useState<Proposal | null>(null);
   const [rejecting, setRejecting] = useState<Proposal | null>(null);
