@@ -10,12 +10,13 @@ import {
   type CreateProposalInput,
   type MilestoneInput,
   type Proposal,
+  type ProposalFreelancer,
   type ProposalListQuery,
   type ProposalPage,
   type ProposalStatus,
   type UpdateProposalInput,
 } from '../../shared/marketplace/proposals.ts';
-import { isUniqueViolation } from '../auth/users.ts';
+import { hourlyRateOf, isUniqueViolation } from '../auth/users.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import type { Db } from '../db/database.ts';
 import type {
@@ -33,6 +34,8 @@ import { presentContract } from './contracts.ts';
 import { afterCursor, cutPage } from './cursor.ts';
 import { canSeeProject } from './project-visibility.ts';
 import type { ProposalCountPublisher } from './proposal-count.ts';
+import { statsOf } from './profiles/profile-facts.ts';
+import { systemClock, type Clock } from './reviews/visibility.ts';
 import { isBlankHtml, sanitizeDescription } from './sanitize.ts';
 
 type ProposalRow = Selectable<ProposalsTable>;
@@ -79,11 +82,18 @@ export class ProposalService {
   private readonly db: Db;
   private readonly writes: SyncedWrites;
   private readonly counts: ProposalCountPublisher;
+  private readonly clock: Clock;
 
-  constructor(db: Db, writes: SyncedWrites, counts: ProposalCountPublisher) {
+  constructor(
+    db: Db,
+    writes: SyncedWrites,
+    counts: ProposalCountPublisher,
+    clock: Clock = systemClock,
+  ) {
     this.db = db;
     this.writes = writes;
     this.counts = counts;
+    this.clock = clock;
   }
 
   async create(
@@ -138,7 +148,7 @@ export class ProposalService {
       throw error;
     }
     this.counts.changed(projectId);
-    return present(row);
+    return this.present(row);
   }
 
   /** The project's client sees every proposal on it; anyone else only their own. */
@@ -153,18 +163,18 @@ export class ProposalService {
       .selectAll()
       .where('project_id', '=', projectId);
     if (project.client_id !== auth.userId) select = select.where('freelancer_id', '=', auth.userId);
-    return page(select, query);
+    return this.page(select, query);
   }
 
   async listMine(auth: AuthContext, query: ProposalListQuery): Promise<ProposalPage> {
-    return page(
+    return this.page(
       this.db.kysely.selectFrom('proposals').selectAll().where('freelancer_id', '=', auth.userId),
       query,
     );
   }
 
   async get(auth: AuthContext, id: string): Promise<Proposal> {
-    return present((await this.visibleProposal(auth, id)).proposal);
+    return this.present((await this.visibleProposal(auth, id)).proposal);
   }
 
   async update(
@@ -221,7 +231,7 @@ export class ProposalService {
       });
       return trx.selectFrom('proposals').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     });
-    return present(updated);
+    return this.present(updated);
   }
 
   /** Withdraw (the freelancer), shortlist or reject (the client): 409 names the allowed moves. */
@@ -266,7 +276,7 @@ export class ProposalService {
     });
     // Only a withdrawal changes the count: rejected and accepted proposals still count.
     if (to === 'withdrawn') this.counts.changed(project.id);
-    return present(updated);
+    return this.present(updated);
   }
 
   /**
@@ -414,6 +424,62 @@ export class ProposalService {
       if (isUniqueViolation(error)) throw projectClosed();
       throw error;
     }
+  }
+
+  private async page(
+    base: SelectQueryBuilder<Database, 'proposals', ProposalRow>,
+    query: ProposalListQuery,
+  ): Promise<ProposalPage> {
+    let select = base
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(query.limit + 1);
+    if (query.cursor !== undefined) select = select.where(afterCursor(query.cursor));
+    const { rows, nextCursor } = cutPage(await select.execute(), query.limit);
+    return { items: await this.presentAll(rows), nextCursor };
+  }
+
+  private async present(row: ProposalRow): Promise<Proposal> {
+    const [proposal] = await this.presentAll([row]);
+    if (!proposal) throw new Error('a proposal vanished while being presented');
+    return proposal;
+  }
+
+  /**
+   * Rows to answers, each with who sent it: three queries a page whatever its size (the
+   * freelancers' rows, then their contracts and public ratings, counted as their profiles
+   * count them), never one per proposal.
+   */
+  private async presentAll(rows: ProposalRow[]): Promise<Proposal[]> {
+    if (rows.length === 0) return [];
+    const users = await this.db.kysely
+      .selectFrom('users')
+      .select(['id', 'name', 'headline', 'hourly_rate_minor', 'hourly_rate_currency', 'created_at'])
+      .where('id', 'in', [...new Set(rows.map((row) => row.freelancer_id))])
+      .execute();
+    const stats = await statsOf(this.db, users, this.clock());
+    const freelancers = new Map<string, ProposalFreelancer>();
+    for (const user of users) {
+      const counted = stats.get(user.id);
+      if (!counted) continue;
+      freelancers.set(user.id, {
+        id: user.id,
+        name: user.name,
+        headline: user.headline,
+        hourlyRate: hourlyRateOf(user),
+        stats: {
+          jobsDone: counted.jobsDone,
+          rating: counted.rating,
+          reviewCount: counted.reviewCount,
+        },
+      });
+    }
+    return rows.map((row) => {
+      // The freelancer is a foreign key without cascade: a proposal's sender always exists.
+      const freelancer = freelancers.get(row.freelancer_id);
+      if (!freelancer) throw new Error('a proposal lost its freelancer while being presented');
+      return presentRow(row, freelancer);
+    });
   }
 
   private async visibleProject(auth: AuthContext, id: string): Promise<ProjectRow> {
@@ -593,12 +659,12 @@ function planOf(row: ProposalRow): PlanItem[] | null {
   return row.milestone_plan === null ? null : (JSON.parse(row.milestone_plan) as PlanItem[]);
 }
 
-function present(row: ProposalRow): Proposal {
+function presentRow(row: ProposalRow, freelancer: ProposalFreelancer): Proposal {
   const plan = planOf(row);
   return {
     id: row.id,
     projectId: row.project_id,
-    freelancerId: row.freelancer_id,
+    freelancer,
     coverLetterHtml: row.cover_letter_html,
     bid: bidOf(row),
     durationDays: row.duration_days,
@@ -612,17 +678,4 @@ function present(row: ProposalRow): Proposal {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
-}
-
-async function page(
-  base: SelectQueryBuilder<Database, 'proposals', ProposalRow>,
-  query: ProposalListQuery,
-): Promise<ProposalPage> {
-  let select = base
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(query.limit + 1);
-  if (query.cursor !== undefined) select = select.where(afterCursor(query.cursor));
-  const { rows, nextCursor } = cutPage(await select.execute(), query.limit);
-  return { items: rows.map(present), nextCursor };
 }

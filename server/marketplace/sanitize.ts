@@ -1,42 +1,24 @@
 import sanitizeHtml from 'sanitize-html';
+import {
+  outsideLink,
+  richTextLinkAttributes,
+  richTextLinkSchemes,
+  richTextTags,
+} from '../../shared/marketplace/rich-text.ts';
 
 /**
- * The markup a project description may keep: text structure and links, nothing that runs,
- * loads or styles. Anything else is removed (scripts and styles with their content);
- * attributes are dropped but for a link's `href`, and only http(s) and mailto links stay.
+ * Rich text keeps the shared allow-list (shared/marketplace/rich-text.ts), nothing else:
+ * other elements are removed (scripts and styles with their content), other attributes
+ * dropped, and every link is made to open outside the app.
  */
 const richTextOptions: sanitizeHtml.IOptions = {
-  allowedTags: [
-    'p',
-    'br',
-    'strong',
-    'b',
-    'em',
-    'i',
-    'u',
-    's',
-    'ul',
-    'ol',
-    'li',
-    'blockquote',
-    'code',
-    'pre',
-    'h3',
-    'h4',
-    'a',
-  ],
-  allowedAttributes: { a: ['href', 'rel', 'target'] },
-  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedTags: [...richTextTags],
+  allowedAttributes: { a: [...richTextLinkAttributes] },
+  allowedSchemes: [...richTextLinkSchemes],
   allowedSchemesAppliedToAttributes: ['href'],
   allowProtocolRelative: false,
   disallowedTagsMode: 'discard',
-  transformTags: {
-    // Links open outside the app and pass no referrer or ranking to their target.
-    a: sanitizeHtml.simpleTransform('a', {
-      rel: 'noopener noreferrer nofollow',
-      target: '_blank',
-    }),
-  },
+  transformTags: { a: sanitizeHtml.simpleTransform('a', { ...outsideLink }) },
 };
 
 const looksLikeHtml = (text: string) => /<\/?[a-z][^>]*>|<!--/i.test(text);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { FieldError } from '../../shared/api/problem.ts';
 import type { WireDocument } from '../../shared/sync/documents.ts';
 import type { SyncCollection } from '../../shared/sync/protocol.ts';
@@ -48,6 +48,25 @@ export type WriteVerdict =
   | { allowed: false; errors: FieldError[] }
   /** Depends on a document not synced yet (a message before its conversation): retry later. */
   | { allowed: false; pending: string };
+
+/**
+ * A pull's page: the rows of `visible` (a query already narrowed to what the user may see)
+ * whose `seq` column is above the checkpoint, in sequence order, at most `limit`, as documents.
+ */
+export async function pullPage<DB, TB extends keyof DB, Row extends { seq: number }, Document>(
+  visible: SelectQueryBuilder<DB, TB, Row>,
+  seq: 'seq' | `${string}.seq`,
+  afterSeq: number,
+  limit: number,
+  fromRow: (row: Row) => Document,
+): Promise<Array<{ seq: number; document: Document }>> {
+  const rows = await visible
+    .where(sql.ref(seq), '>', afterSeq)
+    .orderBy(sql.ref(seq))
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ seq: row.seq, document: fromRow(row) }));
+}
 
 export const allowed: WriteVerdict = { allowed: true };
 

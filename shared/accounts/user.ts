@@ -42,6 +42,14 @@ function isIanaTimezone(zone: string): boolean {
   }
 }
 
+/**
+ * A rate someone asks for their hours. Zero is no offer a marketplace can show (it reads as
+ * "free"): having no rate is said with null, and any rate that is given is more than nothing.
+ */
+export const hourlyRateSchema = moneySchema.extend({
+  amountMinor: z.int().min(1, 'must be more than 0').max(Number.MAX_SAFE_INTEGER),
+});
+
 export const userSchema = z
   .object({
     id: z.uuid(),
@@ -67,7 +75,7 @@ export const updateProfileInputSchema = z
     bio: z.string().trim().max(5000).nullable(),
     country: countrySchema.nullable(),
     timezone: timezoneSchema.nullable(),
-    hourlyRate: moneySchema.nullable(),
+    hourlyRate: hourlyRateSchema.nullable(),
   })
   .partial()
   .strict()

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { instantSchema } from '../api/time.ts';
 import { moneySchema } from '../money/money.ts';
+import { freelancerProfileSchema, freelancerStatsSchema } from './profiles.ts';
 import { deadlineSchema } from './projects.ts';
 
 export const proposalStatuses = [
@@ -105,11 +106,23 @@ export const milestonePlanItemSchema = z
   .object({ title: z.string(), amount: moneySchema, dueDate: z.string().nullable() })
   .meta({ id: 'MilestonePlanItem' });
 
+/**
+ * Who sent a proposal, with what a client weighs when comparing proposals side by side: the
+ * headline and rate of their public profile, and stats counted from contracts and public
+ * reviews only. Name and headline are plain text: escape them where they are shown.
+ */
+export const proposalFreelancerSchema = freelancerProfileSchema
+  .pick({ id: true, name: true, headline: true, hourlyRate: true })
+  .extend({
+    stats: freelancerStatsSchema.pick({ jobsDone: true, rating: true, reviewCount: true }),
+  })
+  .meta({ id: 'ProposalFreelancer' });
+
 export const proposalSchema = z
   .object({
     id: z.uuid(),
     projectId: z.uuid(),
-    freelancerId: z.uuid(),
+    freelancer: proposalFreelancerSchema,
     /** Sanitised HTML: safe to render as markup. */
     coverLetterHtml: z.string(),
     bid: z.discriminatedUnion('type', [
@@ -146,5 +159,6 @@ export type CreateProposalInput = z.infer<typeof createProposalInputSchema>;
 export type UpdateProposalInput = z.infer<typeof updateProposalInputSchema>;
 export type ProposalListQuery = z.infer<typeof proposalListQuerySchema>;
 export type Proposal = z.infer<typeof proposalSchema>;
+export type ProposalFreelancer = z.infer<typeof proposalFreelancerSchema>;
 export type ProposalPage = z.infer<typeof proposalPageSchema>;
 export type AcceptProposalInput = z.infer<typeof acceptProposalInputSchema>;

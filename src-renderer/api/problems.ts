@@ -53,6 +53,21 @@ export function readableError(error: unknown): string {
   return 'Something went wrong. Try again.';
 }
 
+/**
+ * A refused status move in words: the reason, then the moves the server's 409 says are
+ * allowed now (someone moved first), each by its label, or `noneAllowed` when there are none.
+ */
+export function refusedMoveText(
+  error: unknown,
+  labels: Readonly<Record<string, string>>,
+  noneAllowed: string,
+): string {
+  const allowed = error instanceof ProblemError ? error.problem.allowed : undefined;
+  if (!allowed) return readableError(error);
+  const moves = allowed.map((status) => labels[status] ?? status).join(', ');
+  return `${readableError(error)} Allowed now: ${moves || noneAllowed}.`;
+}
+
 /** `/hourlyRate/amountMinor` → `hourlyRate`: the form field a pointer is about. */
 export function fieldOfPointer(pointer: string): string {
   return pointer.split('/').filter(Boolean)[0] ?? '';

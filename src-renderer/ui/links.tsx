@@ -8,6 +8,7 @@ import {
 } from '@mantine/core';
 import { createLink } from '@tanstack/react-router';
 import type { ComponentPropsWithRef } from 'react';
+import { outsideLink } from '../../shared/marketplace/rich-text.ts';
 
 /**
  * Mantine's look with the router's typed `to`/`params`: `component={Link}` would lose the
@@ -30,3 +31,11 @@ export const NavLinkLink = createLink(
     <NavLink component="a" {...props} />
   ),
 );
+
+/**
+ * A link out of the app (a portfolio piece's site): opened in the system browser, with no
+ * referrer or ranking passed on, as links in rich text are.
+ */
+export function OutsideLink(props: AnchorProps & AnchorElementProps & { href: string }) {
+  return <Anchor component="a" target={outsideLink.target} rel={outsideLink.rel} {...props} />;
+}

@@ -7,88 +7,48 @@
  *
  * Needs `npx electron-vite build` first (out/renderer) and /usr/bin/chromium.
  */
-import { mkdir } from 'node:fs/promises';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthResult } from '../../shared/accounts/auth.ts';
 import type { Contract } from '../../shared/marketplace/contracts.ts';
 import type { Project } from '../../shared/marketplace/projects.ts';
 import type { Proposal } from '../../shared/marketplace/proposals.ts';
-import type { Keychain } from '../../src-main/keychain/keychain.ts';
-import { launchChromium } from '../support/chromium.ts';
 import {
-  closeDevices,
   navLink,
-  screenshotDir,
-  signIn,
   snap,
-  startDevice,
-  storyKeychain,
   syncStatus,
+  unexpectedErrors,
   type Device,
 } from '../support/desktop-devices.ts';
+import { castOf, e2eStage, type Stage } from '../support/e2e-stage.ts';
 import { client } from '../support/http.ts';
 import { createCategory, projectInput, signUpAs } from '../support/marketplace-fixtures.ts';
-import { freePort } from '../support/ports.ts';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
 
-const stamp = Date.now();
-const grace = {
-  name: 'Grace Hopper',
-  email: `grace.contracts.${stamp}@example.com`,
-  password: 'compiler pioneer 1952',
-  role: 'client',
-};
-const ada = {
-  name: 'Ada Lovelace',
-  email: `ada.contracts.${stamp}@example.com`,
-  password: 'analytical engine 1843',
-  role: 'freelancer',
-};
+const { grace, ada } = castOf('contracts', 'grace', 'ada');
 const projectTitle = 'Desktop time tracker for a design studio';
 
 /** A change on one device shows on the other within this. */
 const liveMs = 5_000;
 
-let server: TestServer;
-let serverStopped = false;
-let keychain: Keychain;
-let browser: Browser;
+let stage: Stage;
 let graceDesk: Device;
 let adaDesk: Device;
 let contract: Contract;
 
-const world = () => ({ serverUrl: server.baseUrl, keychain, browser });
-
 describe('contracts on both parties’ devices', () => {
   beforeAll(async () => {
-    await mkdir(screenshotDir, { recursive: true });
-    const ports = [await freePort(), await freePort()];
-    server = await startTestServer({
-      appOrigins: ports.map((port) => `http://127.0.0.1:${port}`),
+    const started = await e2eStage({
+      story: 'contracts',
+      people: [grace, ada],
+      devices: [
+        { label: 'Grace’s desk', person: grace },
+        { label: 'Ada’s desk', person: ada },
+      ],
     });
-    const api = client(server.baseUrl);
-    for (const person of [grace, ada]) {
-      const registered = await api.post<AuthResult>('/auth/register', {
-        json: { ...person, deviceName: 'Setup' },
-      });
-      expect(registered.status).toBe(201);
-    }
-    keychain = await storyKeychain('contracts');
-    browser = await launchChromium();
-    const [p1 = 0, p2 = 0] = ports;
-    [graceDesk, adaDesk] = await Promise.all([
-      startDevice(world(), 'Grace’s desk', 'e2e-contracts-grace', p1),
-      startDevice(world(), 'Ada’s desk', 'e2e-contracts-ada', p2),
-    ]);
-    await Promise.all([signIn(graceDesk, grace), signIn(adaDesk, ada)]);
+    [graceDesk, adaDesk] = started.devices;
+    stage = started;
   });
 
-  afterAll(async () => {
-    await closeDevices([graceDesk, adaDesk], keychain, server?.baseUrl);
-    await browser?.close();
-    if (!serverStopped) await server?.close();
-  });
+  afterAll(() => stage?.close());
 
   it('shows a contract made over REST on both parties’ Contracts pages, live', async () => {
     for (const device of [graceDesk, adaDesk]) {
@@ -158,8 +118,7 @@ describe('contracts on both parties’ devices', () => {
   });
 
   it('still shows the contract from the device’s database with the server stopped', async () => {
-    await server.close();
-    serverStopped = true;
+    await stage.stopServer();
     const page = adaDesk.page;
     await syncStatus(page, 'Offline').waitFor({ timeout: 15_000 });
 
@@ -194,31 +153,24 @@ describe('contracts on both parties’ devices', () => {
       /ERR_CONNECTION_REFUSED|ERR_INTERNET_DISCONNECTED|ERR_NETWORK_CHANGED/,
       /WebSocket connection to .* failed/,
     ];
-    const unexpected = [graceDesk, adaDesk].flatMap((device) =>
-      device.errors
-        .filter((text) => !expected.some((pattern) => pattern.test(text)))
-        .map((text) => `${device.label}: ${text}`),
-    );
-    expect(unexpected).toEqual([]);
+    expect(unexpectedErrors(stage.devices, expected)).toEqual([]);
   });
 });
 
 /** The client posts, the freelancer proposes with a plan, the client accepts: over REST. */
 async function contractOverRest(): Promise<Contract> {
+  const { server } = stage;
   const api = client(server.baseUrl);
   const admin = await signUpAs(server, 'admin');
   const category = await createCategory(server, admin, { name: 'Desktop apps' });
-  const login = async (person: { email: string; password: string }) =>
-    (await api.post<AuthResult>('/auth/login', { json: person })).body.accessToken;
-  const [graceToken, adaToken] = [await login(grace), await login(ada)];
   const eur = (amountMinor: number) => ({ amountMinor, currency: 'EUR' });
   const project = await api.post<Project>('/projects', {
-    token: graceToken,
+    token: grace.token,
     json: projectInput(category.id, { title: projectTitle, publish: true }),
   });
   expect(project.status, JSON.stringify(project.body)).toBe(201);
   const proposal = await api.post<Proposal>(`/projects/${project.body.id}/proposals`, {
-    token: adaToken,
+    token: ada.token,
     json: {
       coverLetter: 'I build desktop trackers.',
       bid: { type: 'fixed', amount: eur(200_000) },
@@ -231,7 +183,7 @@ async function contractOverRest(): Promise<Contract> {
   });
   expect(proposal.status, JSON.stringify(proposal.body)).toBe(201);
   const accepted = await api.post<Contract>(`/proposals/${proposal.body.id}/accept`, {
-    token: graceToken,
+    token: grace.token,
     json: { rejectOthers: true },
   });
   expect(accepted.status, JSON.stringify(accepted.body)).toBe(201);

@@ -7,8 +7,6 @@
  *
  * Needs `npx electron-vite build` first (out/renderer) and /usr/bin/chromium.
  */
-import { mkdir } from 'node:fs/promises';
-import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthResult } from '../../shared/accounts/auth.ts';
 import type { Contract } from '../../shared/marketplace/contracts.ts';
@@ -16,35 +14,18 @@ import type { Project } from '../../shared/marketplace/projects.ts';
 import type { ProposalPage } from '../../shared/marketplace/proposals.ts';
 import type { CategoryNode } from '../../shared/marketplace/taxonomy.ts';
 import { seedTaxonomy } from '../../server/marketplace/seed-taxonomy.ts';
-import type { Keychain } from '../../src-main/keychain/keychain.ts';
-import { launchChromium } from '../support/chromium.ts';
 import {
-  closeDevices,
+  fieldError,
   navLink,
-  screenshotDir,
-  signIn,
+  pick,
   snap,
-  startDevice,
-  storyKeychain,
+  unexpectedErrors,
   type Device,
 } from '../support/desktop-devices.ts';
+import { castOf, e2eStage, storyEmail, type Stage } from '../support/e2e-stage.ts';
 import { client as httpClient } from '../support/http.ts';
-import { freePort } from '../support/ports.ts';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
 
-const stamp = Date.now();
-const grace = {
-  name: 'Grace Hopper',
-  email: `grace.market.${stamp}@example.com`,
-  password: 'compiler pioneer 1952',
-  role: 'client',
-};
-const ada = {
-  name: 'Ada Lovelace',
-  email: `ada.market.${stamp}@example.com`,
-  password: 'analytical engine 1843',
-  role: 'freelancer',
-};
+const { grace, ada } = castOf('marketplace', 'grace', 'ada');
 
 const title = 'Desktop chronograph for a design studio';
 const description = [
@@ -56,66 +37,46 @@ const coverLetter =
 /** A client whose name looks like markup: it must show as the characters typed. */
 const linusName = 'Linus <b>Web</b> & "Co"';
 
-let server: TestServer;
-let keychain: Keychain;
-let browser: Browser;
+let stage: Stage;
 let client: Device;
 let freelancer: Device;
-const tokens: Record<'grace' | 'ada', string> = { grace: '', ada: '' };
 let projectId = '';
 
-const api = () => httpClient(server.baseUrl);
+const api = () => httpClient(stage.server.baseUrl);
 
 type CategoryTree = { categories: CategoryNode[] };
 
 describe('the marketplace, from a posted project to a contract', () => {
   beforeAll(async () => {
-    await mkdir(screenshotDir, { recursive: true });
-    const ports = [await freePort(), await freePort()];
-    server = await startTestServer({
-      appOrigins: ports.map((port) => `http://127.0.0.1:${port}`),
-    });
-    // The category tree every installation starts with.
-    await seedTaxonomy(server.db);
-    for (const [key, person] of [
-      ['grace', grace],
-      ['ada', ada],
-    ] as const) {
-      const registered = await api().post<AuthResult>('/auth/register', {
-        json: { ...person, deviceName: 'Setup' },
-      });
-      expect(registered.status).toBe(201);
-      tokens[key] = registered.body.accessToken;
-    }
-    const profile = await api().patch('/me/profile', {
-      token: tokens.ada,
-      json: {
-        headline: 'Electron and offline-first desktop apps',
-        hourlyRate: { amountMinor: 9_500, currency: 'EUR' },
-        skills: [
-          { name: 'Electron', level: 'expert' },
-          { name: 'TypeScript', level: 'intermediate' },
-        ],
+    const started = await e2eStage({
+      story: 'marketplace',
+      people: [grace, ada],
+      devices: [
+        { label: 'Grace’s desk', person: grace },
+        { label: 'Ada’s laptop', person: ada },
+      ],
+      prepare: async (server) => {
+        // The category tree every installation starts with.
+        await seedTaxonomy(server.db);
+        const profile = await httpClient(server.baseUrl).patch('/me/profile', {
+          token: ada.token,
+          json: {
+            headline: 'Electron and offline-first desktop apps',
+            hourlyRate: { amountMinor: 9_500, currency: 'EUR' },
+            skills: [
+              { name: 'Electron', level: 'expert' },
+              { name: 'TypeScript', level: 'intermediate' },
+            ],
+          },
+        });
+        expect(profile.status).toBe(200);
       },
     });
-    expect(profile.status).toBe(200);
-
-    keychain = await storyKeychain('marketplace');
-    browser = await launchChromium();
-    const [p1 = 0, p2 = 0] = ports;
-    const world = { serverUrl: server.baseUrl, keychain, browser };
-    [client, freelancer] = await Promise.all([
-      startDevice(world, 'Grace’s desk', 'e2e-market-grace', p1),
-      startDevice(world, 'Ada’s laptop', 'e2e-market-ada', p2),
-    ]);
-    await Promise.all([signIn(client, grace), signIn(freelancer, ada)]);
+    [client, freelancer] = started.devices;
+    stage = started;
   });
 
-  afterAll(async () => {
-    await closeDevices([client, freelancer], keychain, server?.baseUrl);
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => stage?.close());
 
   it('lets a client post a project through the UI', async () => {
     const page = client.page;
@@ -161,7 +122,7 @@ describe('the marketplace, from a posted project to a contract', () => {
       .waitFor();
     await page.getByRole('region', { name: 'Proposals' }).getByText('No proposals yet').waitFor();
 
-    const stored = await api().get<Project>(`/projects/${projectId}`, { token: tokens.grace });
+    const stored = await api().get<Project>(`/projects/${projectId}`, { token: grace.token });
     expect(stored.body).toMatchObject({
       title,
       status: 'open',
@@ -225,7 +186,7 @@ describe('the marketplace, from a posted project to a contract', () => {
     );
     expect(await deadline.inputValue()).toBe('2020-01-31');
     const mine = await api().get<{ items: Project[] }>('/projects?mine=true', {
-      token: tokens.grace,
+      token: grace.token,
     });
     expect(mine.body.items.map((project) => project.id)).toEqual([projectId]);
     await snap(page, 'marketplace-refused-project.png');
@@ -243,13 +204,13 @@ describe('the marketplace, from a posted project to a contract', () => {
     const other = await api().post<AuthResult>('/auth/register', {
       json: {
         name: linusName,
-        email: `linus.market.${stamp}@example.com`,
+        email: storyEmail('linus', 'marketplace'),
         password: 'a long enough password',
         role: 'client',
         deviceName: 'Setup',
       },
     });
-    const tree = await api().get<CategoryTree>('/categories', { token: tokens.ada });
+    const tree = await api().get<CategoryTree>('/categories', { token: ada.token });
     const web = tree.body.categories
       .flatMap((node) => node.children)
       .find((node) => node.slug === 'web-development');
@@ -374,7 +335,7 @@ describe('the marketplace, from a posted project to a contract', () => {
       coverLetter,
     );
     expect(await price.inputValue()).toBe('2400');
-    const none = await api().get<ProposalPage>('/proposals/mine', { token: tokens.ada });
+    const none = await api().get<ProposalPage>('/proposals/mine', { token: ada.token });
     expect(none.body.items).toEqual([]);
     await snap(page, 'marketplace-refused-proposal.png');
 
@@ -473,8 +434,12 @@ describe('the marketplace, from a posted project to a contract', () => {
     await review.getByText('4 weeks').waitFor();
     await review.getByText('Tracker core: €1,000.00').waitFor();
     await review.getByText('I build Electron apps for a living.').waitFor();
-    // Proposals name their freelancer, from the public profile.
+    // Proposals name their freelancer, with what a client compares, all from the answer itself.
     await review.getByRole('columnheader', { name: ada.name }).waitFor();
+    await review.getByText('Electron and offline-first desktop apps').waitFor();
+    await review.getByText('€95.00 per hour').waitFor();
+    await review.getByText('Not rated yet').waitFor();
+    await review.getByText('0 jobs', { exact: true }).waitFor();
 
     await review.getByRole('button', { name: /^Shortlist .*proposal$/ }).click();
     await review.getByText('Shortlisted', { exact: true }).waitFor();
@@ -493,8 +458,8 @@ describe('the marketplace, from a posted project to a contract', () => {
     await expect.poll(() => page.url()).toMatch(/#\/contracts\/[0-9a-f-]{36}$/);
     const contractId = /#\/contracts\/([0-9a-f-]{36})$/.exec(page.url())?.[1] ?? '';
 
-    const asGrace = await api().get<Contract>(`/contracts/${contractId}`, { token: tokens.grace });
-    const asAda = await api().get<Contract>(`/contracts/${contractId}`, { token: tokens.ada });
+    const asGrace = await api().get<Contract>(`/contracts/${contractId}`, { token: grace.token });
+    const asAda = await api().get<Contract>(`/contracts/${contractId}`, { token: ada.token });
     expect(asGrace.status).toBe(200);
     expect(asAda.body).toEqual(asGrace.body);
     expect(asGrace.body).toMatchObject({
@@ -515,7 +480,7 @@ describe('the marketplace, from a posted project to a contract', () => {
     await snap(freelancer.page, 'marketplace-contract-freelancer.png');
 
     // The project moved on, and the freelancer's proposal says so.
-    const project = await api().get<Project>(`/projects/${projectId}`, { token: tokens.ada });
+    const project = await api().get<Project>(`/projects/${projectId}`, { token: ada.token });
     expect(project.body.status).toBe('in_progress');
     await navLink(freelancer.page, 'Marketplace').click();
     await freelancer.page
@@ -588,11 +553,11 @@ describe('the marketplace, from a posted project to a contract', () => {
   it('brings a followed client’s new project to the freelancer’s home', async () => {
     const fresh = 'Timesheet export for the design studio';
     const posted = await api().post<Project>('/projects', {
-      token: tokens.grace,
+      token: grace.token,
       json: {
         title: fresh,
         description: 'Export the tracked hours as timesheets.',
-        categoryId: (await api().get<Project>(`/projects/${projectId}`, { token: tokens.grace }))
+        categoryId: (await api().get<Project>(`/projects/${projectId}`, { token: grace.token }))
           .body.category.id,
         budget: {
           type: 'fixed',
@@ -633,31 +598,6 @@ describe('the marketplace, from a posted project to a contract', () => {
   it('logged no unexpected errors in either window', () => {
     // The refused forms' answers.
     const expected = [/^Failed to load resource: the server responded with a status of 422\b/];
-    const unexpected = [client, freelancer].flatMap((device) =>
-      device.errors
-        .filter((text) => !expected.some((pattern) => pattern.test(text)))
-        .map((text) => `${device.label}: ${text}`),
-    );
-    expect(unexpected).toEqual([]);
+    expect(unexpectedErrors(stage.devices, expected)).toEqual([]);
   });
 });
-
-/** Opens a Mantine select, narrows it by typing, and picks the option. */
-async function pick(page: Page, input: Locator, typed: string, option: RegExp) {
-  await input.click();
-  await input.fill(typed);
-  await page.getByRole('option', { name: option }).first().click();
-}
-
-/** The error message a field is described by, as assistive technology would announce it. */
-async function fieldError(input: Locator): Promise<string | null> {
-  if ((await input.getAttribute('aria-invalid')) !== 'true') return null;
-  const ids = (await input.getAttribute('aria-describedby'))?.split(/\s+/) ?? [];
-  for (const id of ids) {
-    const element = input.page().locator(`[id="${id}"]`);
-    if ((await element.count()) && (await element.getAttribute('class'))?.includes('error')) {
-      return (await element.textContent())?.trim() ?? null;
-    }
-  }
-  return null;
-}

@@ -13,44 +13,23 @@
  *
  * Needs `npx electron-vite build` first (out/renderer) and /usr/bin/chromium.
  */
-import { mkdir } from 'node:fs/promises';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthResult } from '../../shared/accounts/auth.ts';
 import type { WireDocument } from '../../shared/sync/documents.ts';
 import type { Checkpoint } from '../../shared/sync/protocol.ts';
-import type { Keychain } from '../../src-main/keychain/keychain.ts';
 import { client } from '../support/http.ts';
-import { launchChromium } from '../support/chromium.ts';
 import {
-  closeDevices,
   composer,
   conversationRow,
   openMessages,
-  signIn,
-  screenshotDir,
   snap,
-  startDevice,
-  storyKeychain,
   syncStatus,
+  unexpectedErrors,
   type Device,
 } from '../support/desktop-devices.ts';
-import { freePort } from '../support/ports.ts';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { castOf, e2eStage, type Stage } from '../support/e2e-stage.ts';
 
-const stamp = Date.now();
-const ada = {
-  name: 'Ada Lovelace',
-  email: `ada.conflicts.${stamp}@example.com`,
-  password: 'analytical engine 1843',
-  role: 'freelancer',
-};
-const grace = {
-  name: 'Grace Hopper',
-  email: `grace.conflicts.${stamp}@example.com`,
-  password: 'compiler pioneer 1952',
-  role: 'client',
-};
+const { ada, grace } = castOf('conflicts', 'ada', 'grace');
 
 /** Live delivery must feel live: a change shows on the other side within this. */
 const liveMs = 5_000;
@@ -62,63 +41,29 @@ const laptopText = 'v-laptop';
 
 type Message = WireDocument<'messages'>;
 
-let server: TestServer;
-let keychain: Keychain;
-let browser: Browser;
+let stage: Stage;
 let adaDesktop: Device;
 let adaLaptop: Device;
 let graceDesk: Device;
-/** Access tokens from signing in through the API, to look at what the server holds. */
-let adaToken: string;
-let graceToken: string;
 let editedId: string;
 let doomedId: string;
 
-/** What every device of this story shares. */
-const world = () => ({ serverUrl: server.baseUrl, keychain, browser });
-
 describe('editing and deleting messages across devices', () => {
   beforeAll(async () => {
-    await mkdir(screenshotDir, { recursive: true });
-    const ports = [await freePort(), await freePort(), await freePort()];
-    server = await startTestServer({
-      appOrigins: ports.map((port) => `http://127.0.0.1:${port}`),
+    const started = await e2eStage({
+      story: 'conflicts',
+      people: [ada, grace],
+      devices: [
+        { label: 'Ada’s desktop', person: ada },
+        { label: 'Ada’s laptop', person: ada },
+        { label: 'Grace’s desk', person: grace },
+      ],
     });
-    const api = client(server.baseUrl);
-    for (const person of [ada, grace]) {
-      const registered = await api.post<AuthResult>('/auth/register', {
-        json: { ...person, deviceName: 'Setup' },
-      });
-      expect(registered.status).toBe(201);
-    }
-    const tokens = await Promise.all(
-      [ada, grace].map(async (person) => {
-        const login = await api.post<AuthResult>('/auth/login', {
-          json: { email: person.email, password: person.password, deviceName: 'e2e check' },
-        });
-        expect(login.status).toBe(200);
-        return login.body.accessToken;
-      }),
-    );
-    adaToken = tokens[0] ?? '';
-    graceToken = tokens[1] ?? '';
-
-    keychain = await storyKeychain('conflicts');
-    browser = await launchChromium();
-    const [p1 = 0, p2 = 0, p3 = 0] = ports;
-    [adaDesktop, adaLaptop, graceDesk] = await Promise.all([
-      startDevice(world(), 'Ada’s desktop', 'e2e-conflicts-ada-desktop', p1),
-      startDevice(world(), 'Ada’s laptop', 'e2e-conflicts-ada-laptop', p2),
-      startDevice(world(), 'Grace’s desk', 'e2e-conflicts-grace-desk', p3),
-    ]);
-    await Promise.all([signIn(adaDesktop, ada), signIn(adaLaptop, ada), signIn(graceDesk, grace)]);
+    [adaDesktop, adaLaptop, graceDesk] = started.devices;
+    stage = started;
   });
 
-  afterAll(async () => {
-    await closeDevices([adaDesktop, adaLaptop, graceDesk], keychain, server?.baseUrl);
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => stage?.close());
 
   it('Ada sends two messages and every device has them', async () => {
     const page = adaDesktop.page;
@@ -157,10 +102,10 @@ describe('editing and deleting messages across devices', () => {
     expect(await graceDesk.page.getByRole('button', { name: 'Message actions' }).count()).toBe(0);
 
     // Pushing an edit of it anyway (as a modified client would) is refused and changes nothing.
-    const before = await serverMessage(graceToken, editedId);
+    const before = await serverMessage(grace.token, editedId);
     const at = new Date().toISOString();
-    const push = await client(server.baseUrl).post<unknown>('/sync/messages/push', {
-      token: graceToken,
+    const push = await client(stage.server.baseUrl).post<unknown>('/sync/messages/push', {
+      token: grace.token,
       json: [
         {
           newDocumentState: { ...before, body: 'Grace rewrote it', editedAt: at, updatedAt: at },
@@ -169,7 +114,7 @@ describe('editing and deleting messages across devices', () => {
       ],
     });
     expect(push.status).toBe(403);
-    expect(await serverMessage(adaToken, editedId)).toEqual(before);
+    expect(await serverMessage(ada.token, editedId)).toEqual(before);
   });
 
   it('converges on the later edit when both of Ada’s devices edit offline', async () => {
@@ -212,7 +157,7 @@ describe('editing and deleting messages across devices', () => {
     await adaDesktop.context.setOffline(false);
     await syncStatus(desktop, 'Online').waitFor({ timeout: 15_000 });
     await expect.poll(() => status(desktop, editedId), { timeout: liveMs }).toBe('Read');
-    const fromDesktop = await serverMessage(adaToken, editedId);
+    const fromDesktop = await serverMessage(ada.token, editedId);
     expect(fromDesktop.body).toBe(desktopText);
     expect(fromDesktop.editedAt).not.toBe(null);
     await expect.poll(() => body(graceDesk.page, editedId), { timeout: liveMs }).toBe(desktopText);
@@ -235,11 +180,11 @@ describe('editing and deleting messages across devices', () => {
         .toBe('Read');
     }
 
-    const converged = await serverMessage(adaToken, editedId);
+    const converged = await serverMessage(ada.token, editedId);
     expect(converged).toMatchObject({ body: laptopText, _deleted: false });
     expect((converged.editedAt ?? '') > (fromDesktop.editedAt ?? '~')).toBe(true);
     // Grace's pull agrees with Ada's: one master copy.
-    expect(await serverMessage(graceToken, editedId)).toEqual(converged);
+    expect(await serverMessage(grace.token, editedId)).toEqual(converged);
 
     // For people to look at: the edited message under the pointer, its actions showing.
     await desktop.evaluate(() => {
@@ -273,7 +218,7 @@ describe('editing and deleting messages across devices', () => {
 
     // The server keeps a tombstone; Grace, offline, still shows the message.
     await expect
-      .poll(async () => (await serverMessage(adaToken, doomedId))._deleted, { timeout: liveMs })
+      .poll(async () => (await serverMessage(ada.token, doomedId))._deleted, { timeout: liveMs })
       .toBe(true);
     expect(await byId(gracePage, doomedId).count()).toBe(1);
 
@@ -284,9 +229,9 @@ describe('editing and deleting messages across devices', () => {
       expect(await bubble(device.page, doomed).count(), device.label).toBe(0);
       expect(await body(device.page, editedId), device.label).toBe(laptopText);
     }
-    expect(await serverMessage(graceToken, doomedId)).toMatchObject({
+    expect(await serverMessage(grace.token, doomedId)).toMatchObject({
       _deleted: true,
-      senderId: (await serverMessage(adaToken, editedId)).senderId,
+      senderId: (await serverMessage(ada.token, editedId)).senderId,
     });
   });
 
@@ -296,12 +241,7 @@ describe('editing and deleting messages across devices', () => {
       /ERR_INTERNET_DISCONNECTED|ERR_NETWORK_CHANGED|ERR_CONNECTION_REFUSED/,
       /WebSocket connection to .* failed/,
     ];
-    const unexpected = [adaDesktop, adaLaptop, graceDesk].flatMap((device) =>
-      device.errors
-        .filter((text) => !expected.some((pattern) => pattern.test(text)))
-        .map((text) => `${device.label}: ${text}`),
-    );
-    expect(unexpected).toEqual([]);
+    expect(unexpectedErrors(stage.devices, expected)).toEqual([]);
   });
 });
 
@@ -366,7 +306,7 @@ async function status(page: Page, id: string): Promise<string | null> {
 
 /** One message as the server holds it, from a pull over HTTP (tombstones included). */
 async function serverMessage(token: string, id: string): Promise<Message> {
-  const api = client(server.baseUrl);
+  const api = client(stage.server.baseUrl);
   let checkpoint: Checkpoint | null = null;
   let found: Message | undefined;
   for (;;) {

@@ -7,51 +7,27 @@
  *
  * Needs `npx electron-vite build` first (out/renderer) and /usr/bin/chromium.
  */
-import { mkdir } from 'node:fs/promises';
 import { crc32, deflateSync } from 'node:zlib';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthResult } from '../../shared/accounts/auth.ts';
-import type { Keychain } from '../../src-main/keychain/keychain.ts';
-import { client } from '../support/http.ts';
-import { launchChromium } from '../support/chromium.ts';
 import {
-  closeDevices,
   composer,
   conversationRow,
   navLink,
   openMessages,
-  signIn,
-  screenshotDir,
   snap,
-  startDevice,
-  storyKeychain,
   syncStatus,
+  unexpectedErrors,
   type Device,
 } from '../support/desktop-devices.ts';
-import { freePort } from '../support/ports.ts';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { castOf, e2eStage, storyEmail, type Stage } from '../support/e2e-stage.ts';
 
-const stamp = Date.now();
-const ada = {
-  name: 'Ada Lovelace',
-  email: `ada.msg.${stamp}@example.com`,
-  password: 'analytical engine 1843',
-  role: 'freelancer',
-};
-const grace = {
-  name: 'Grace Hopper',
-  email: `grace.msg.${stamp}@example.com`,
-  password: 'compiler pioneer 1952',
-  role: 'client',
-};
+const { ada, grace } = castOf('messaging', 'ada', 'grace');
 
 /** Live delivery must feel live: a message shows on the other side within this. */
 const liveMs = 5_000;
 
-let server: TestServer;
-let keychain: Keychain;
-let browser: Browser;
+let stage: Stage;
 let adaDesk: Device;
 let adaLaptop: Device;
 let graceDesk: Device;
@@ -61,40 +37,22 @@ const whileAway1 = 'I added the milestone dates.';
 const whileAway2 = 'And the hourly rate we agreed.';
 const reply = 'Thanks Ada, I will read it on the train.';
 
-/** What every device of this story shares. */
-const world = () => ({ serverUrl: server.baseUrl, keychain, browser });
-
 describe('messaging between devices', () => {
   beforeAll(async () => {
-    await mkdir(screenshotDir, { recursive: true });
-    const ports = [await freePort(), await freePort(), await freePort()];
-    server = await startTestServer({
-      appOrigins: ports.map((port) => `http://127.0.0.1:${port}`),
+    const started = await e2eStage({
+      story: 'messaging',
+      people: [ada, grace],
+      devices: [
+        { label: 'Ada’s desk', person: ada },
+        { label: 'Ada’s laptop', person: ada },
+        { label: 'Grace’s desk', person: grace },
+      ],
     });
-    const api = client(server.baseUrl);
-    for (const person of [ada, grace]) {
-      const registered = await api.post<AuthResult>('/auth/register', {
-        json: { ...person, deviceName: 'Setup' },
-      });
-      expect(registered.status).toBe(201);
-    }
-
-    keychain = await storyKeychain('messaging');
-    browser = await launchChromium();
-    const [p1 = 0, p2 = 0, p3 = 0] = ports;
-    [adaDesk, adaLaptop, graceDesk] = await Promise.all([
-      startDevice(world(), 'Ada’s desk', 'e2e-ada-desk', p1),
-      startDevice(world(), 'Ada’s laptop', 'e2e-ada-laptop', p2),
-      startDevice(world(), 'Grace’s desk', 'e2e-grace-desk', p3),
-    ]);
-    await Promise.all([signIn(adaDesk, ada), signIn(adaLaptop, ada), signIn(graceDesk, grace)]);
+    [adaDesk, adaLaptop, graceDesk] = started.devices;
+    stage = started;
   });
 
-  afterAll(async () => {
-    await closeDevices([adaDesk, adaLaptop, graceDesk], keychain, server?.baseUrl);
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => stage?.close());
 
   it('starts a conversation by email and the other person gets it live, unread', async () => {
     const page = adaDesk.page;
@@ -104,7 +62,7 @@ describe('messaging between devices', () => {
     await page.getByRole('button', { name: 'New conversation' }).click();
     const dialog = page.getByRole('dialog', { name: 'New conversation' });
     const email = dialog.getByRole('textbox', { name: 'Their email' });
-    await email.fill(`nobody.${stamp}@example.com`);
+    await email.fill(storyEmail('nobody', 'messaging'));
     await dialog.getByRole('button', { name: 'Start conversation' }).click();
     await dialog.getByText('No MegiLance account uses this email').waitFor();
     await email.fill(grace.email);
@@ -277,12 +235,7 @@ describe('messaging between devices', () => {
       /^Failed to load resource: the server responded with a status of 404\b/,
       /WebSocket connection to .* failed/,
     ];
-    const unexpected = [adaDesk, adaLaptop, graceDesk].flatMap((device) =>
-      device.errors
-        .filter((text) => !expected.some((pattern) => pattern.test(text)))
-        .map((text) => `${device.label}: ${text}`),
-    );
-    expect(unexpected).toEqual([]);
+    expect(unexpectedErrors(stage.devices, expected)).toEqual([]);
   });
 });
 

@@ -8,98 +8,57 @@
  *
  * Needs `npx electron-vite build` first (out/renderer) and /usr/bin/chromium.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { crc32, deflateSync } from 'node:zlib';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthResult } from '../../shared/accounts/auth.ts';
+import type { User } from '../../shared/accounts/user.ts';
 import type { ProjectAttachment } from '../../shared/marketplace/attachments.ts';
 import type { FreelancerProfile } from '../../shared/marketplace/profiles.ts';
 import type { Project } from '../../shared/marketplace/projects.ts';
 import { seedTaxonomy } from '../../server/marketplace/seed-taxonomy.ts';
-import type { Keychain } from '../../src-main/keychain/keychain.ts';
-import { launchChromium } from '../support/chromium.ts';
 import {
-  closeDevices,
+  fieldError,
   navLink,
-  screenshotDir,
-  signIn,
+  pick,
   snap,
-  startDevice,
-  storyKeychain,
+  unexpectedErrors,
   type Device,
 } from '../support/desktop-devices.ts';
+import { castOf, e2eStage, type Stage } from '../support/e2e-stage.ts';
 import { client as httpClient } from '../support/http.ts';
-import { freePort } from '../support/ports.ts';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
 
-const stamp = Date.now();
-const katherine = {
-  name: 'Katherine Johnson',
-  email: `katherine.profile.${stamp}@example.com`,
-  password: 'trajectories by hand 1961',
-  role: 'freelancer',
-};
-const dorothy = {
-  name: 'Dorothy Vaughan',
-  email: `dorothy.profile.${stamp}@example.com`,
-  password: 'fortran for the section 1961',
-  role: 'client',
-};
+const { katherine, dorothy } = castOf('profile-editing', 'katherine', 'dorothy');
 const dialects = ['sqlite', 'postgres'] as const;
 
 const projectTitle = 'Orbit plots for a planetarium show';
 const briefText = 'Brief: twelve orbit plots, 4K, delivered as PNG.\nDeadline is flexible.\n';
 
-let server: TestServer;
-let keychain: Keychain;
-let browser: Browser;
+let stage: Stage;
 let freelancer: Device;
 let client: Device;
-const tokens = { katherine: '', dorothy: '' };
-let katherineId = '';
 let projectId = '';
 
-const api = () => httpClient(server.baseUrl);
+const api = () => httpClient(stage.server.baseUrl);
 
 describe.each(dialects)('editing a freelancer profile and a project’s files (%s)', (dialect) => {
   beforeAll(async () => {
-    await mkdir(screenshotDir, { recursive: true });
-    const ports = [await freePort(), await freePort()];
-    server = await startTestServer({
+    const started = await e2eStage({
+      story: `profile-editing-${dialect}`,
       dialect,
-      appOrigins: ports.map((port) => `http://127.0.0.1:${port}`),
+      people: [katherine, dorothy],
+      devices: [
+        { label: 'Katherine’s desk', person: katherine },
+        { label: 'Dorothy’s desk', person: dorothy },
+      ],
+      // The category tree and skills every installation starts with.
+      prepare: (server) => seedTaxonomy(server.db),
     });
-    // The category tree and skills every installation starts with.
-    await seedTaxonomy(server.db);
-    for (const [key, person] of [
-      ['katherine', katherine],
-      ['dorothy', dorothy],
-    ] as const) {
-      const registered = await api().post<AuthResult>('/auth/register', {
-        json: { ...person, deviceName: 'Setup' },
-      });
-      expect(registered.status).toBe(201);
-      tokens[key] = registered.body.accessToken;
-      if (key === 'katherine') katherineId = registered.body.user.id;
-    }
-
-    keychain = await storyKeychain(`profile-editing-${dialect}`);
-    browser = await launchChromium();
-    const [p1 = 0, p2 = 0] = ports;
-    const world = { serverUrl: server.baseUrl, keychain, browser };
-    [freelancer, client] = await Promise.all([
-      startDevice(world, 'Katherine’s desk', `e2e-profile-katherine-${dialect}`, p1),
-      startDevice(world, 'Dorothy’s desk', `e2e-profile-dorothy-${dialect}`, p2),
-    ]);
-    await Promise.all([signIn(freelancer, katherine), signIn(client, dorothy)]);
+    [freelancer, client] = started.devices;
+    stage = started;
   });
 
-  afterAll(async () => {
-    await closeDevices([freelancer, client], keychain, server?.baseUrl);
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => stage?.close());
 
   it('lets a freelancer fill their profile with skills and levels, and save it', async () => {
     const page = freelancer.page;
@@ -111,8 +70,17 @@ describe.each(dialects)('editing a freelancer profile and a project’s files (%
     await form
       .getByRole('textbox', { name: 'About you' })
       .fill('I compute trajectories.\nLaunch windows are my speciality.');
-    await form.getByRole('textbox', { name: 'Hourly rate' }).fill('72.50');
     await pick(page, form.getByRole('combobox', { name: 'Currency' }), 'EUR', /^EUR/);
+    // A rate of nothing is refused at its field, before anything is sent.
+    const rate = form.getByRole('textbox', { name: 'Hourly rate' });
+    await rate.fill('0');
+    await form.getByRole('button', { name: 'Save profile' }).click();
+    await expect.poll(() => fieldError(rate)).toBe('Must be more than 0');
+    const unsaved = await api().get<FreelancerProfile>(`/freelancers/${katherine.id}`, {
+      token: dorothy.token,
+    });
+    expect(unsaved.body).toMatchObject({ headline: null, hourlyRate: null });
+    await rate.fill('72.50');
 
     // A skill the marketplace knows, picked from the suggestions.
     const skillBox = form.getByRole('combobox', { name: 'Add a skill' });
@@ -141,8 +109,8 @@ describe.each(dialects)('editing a freelancer profile and a project’s files (%
     await form.getByRole('button', { name: 'Save profile' }).click();
     await page.getByRole('alert').filter({ hasText: 'Profile saved' }).waitFor();
 
-    const stored = await api().get<FreelancerProfile>(`/freelancers/${katherineId}`, {
-      token: tokens.dorothy,
+    const stored = await api().get<FreelancerProfile>(`/freelancers/${katherine.id}`, {
+      token: dorothy.token,
     });
     expect(stored.body).toMatchObject({
       headline: 'Orbital mechanics, by hand',
@@ -242,8 +210,8 @@ describe.each(dialects)('editing a freelancer profile and a project’s files (%
 
     // Another member reads the same, image included (the blob is public with the profile).
     const image = await fetch(
-      `${server.baseUrl}/api/v1/blobs/${(await storedProfile()).portfolio[1]?.imageHash}`,
-      { headers: { authorization: `Bearer ${tokens.dorothy}` } },
+      `${stage.server.baseUrl}/api/v1/blobs/${(await storedProfile()).portfolio[1]?.imageHash}`,
+      { headers: { authorization: `Bearer ${dorothy.token}` } },
     );
     expect(image.status).toBe(200);
     expect(Buffer.from(await image.arrayBuffer()).equals(orbitPng(200, 120))).toBe(true);
@@ -281,6 +249,21 @@ describe.each(dialects)('editing a freelancer profile and a project’s files (%
     expect(await storedPortfolio()).toEqual(['Flight checklists for Mercury', 'Trajectory tables']);
     await snap(page, 'profile-editing-refused.png');
     await add.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('refuses a client’s hourly rate of nothing at its field on the Profile tab', async () => {
+    const page = client.page;
+    await navLink(page, 'Settings').click();
+    await page.getByRole('tab', { name: 'Profile', exact: true }).click();
+    const form = page.getByRole('form', { name: 'Profile', exact: true });
+    const rate = form.getByRole('textbox', { name: 'Hourly rate' });
+    await rate.fill('0');
+    await form.getByRole('button', { name: 'Save profile' }).click();
+    await expect.poll(() => fieldError(rate)).toBe('Must be more than 0');
+    const me = await api().get<User>('/auth/me', { token: dorothy.token });
+    expect(me.body.hourlyRate).toBeNull();
+    await form.getByRole('button', { name: 'Discard changes' }).click();
+    expect(await rate.inputValue()).toBe('');
   });
 
   it('lets a client attach files while posting a project and on its page', async () => {
@@ -348,9 +331,9 @@ describe.each(dialects)('editing a freelancer profile and a project’s files (%
     // Another device of hers fills the project to its 10 files meanwhile: the server refuses.
     const extra: string[] = [];
     for (let n = 1; n <= 8; n += 1) {
-      const hash = await uploadAs(tokens.dorothy, Buffer.from(`extra sheet ${n}`), 'text/plain');
+      const hash = await uploadAs(dorothy.token, Buffer.from(`extra sheet ${n}`), 'text/plain');
       const attached = await api().post(`/projects/${projectId}/attachments`, {
-        token: tokens.dorothy,
+        token: dorothy.token,
         json: { hash, name: `sheet-${n}.txt` },
       });
       expect(attached.status).toBe(201);
@@ -368,7 +351,7 @@ describe.each(dialects)('editing a freelancer profile and a project’s files (%
     expect(await storedAttachments()).toHaveLength(10);
     for (const hash of extra) {
       const removed = await api().delete(`/projects/${projectId}/attachments/${hash}`, {
-        token: tokens.dorothy,
+        token: dorothy.token,
       });
       expect(removed.status).toBe(204);
     }
@@ -411,15 +394,15 @@ describe.each(dialects)('editing a freelancer profile and a project’s files (%
 
     // The freelancer's next look shows it gone, and the bytes are no longer theirs to read.
     const asFreelancer = await api().get<Project>(`/projects/${projectId}`, {
-      token: tokens.katherine,
+      token: katherine.token,
     });
     expect(asFreelancer.body.attachments?.map((file) => file.name)).toEqual(['orbit.png']);
-    const bytes = await api().get(`/blobs/${brief?.hash}`, { token: tokens.katherine });
+    const bytes = await api().get(`/blobs/${brief?.hash}`, { token: katherine.token });
     expect(bytes.status).toBe(404);
 
     // Cancelled from another device while this page was open: the removal is refused.
     const cancelled = await api().post(`/projects/${projectId}/status`, {
-      token: tokens.dorothy,
+      token: dorothy.token,
       json: { to: 'cancelled' },
     });
     expect(cancelled.status).toBe(200);
@@ -439,18 +422,13 @@ describe.each(dialects)('editing a freelancer profile and a project’s files (%
     const expected = [
       /^Failed to load resource: the server responded with a status of (422|409)\b/,
     ];
-    const unexpected = [freelancer, client].flatMap((device) =>
-      device.errors
-        .filter((text) => !expected.some((pattern) => pattern.test(text)))
-        .map((text) => `${device.label}: ${text}`),
-    );
-    expect(unexpected).toEqual([]);
+    expect(unexpectedErrors(stage.devices, expected)).toEqual([]);
   });
 });
 
 async function storedProfile(): Promise<FreelancerProfile> {
-  const answer = await api().get<FreelancerProfile>(`/freelancers/${katherineId}`, {
-    token: tokens.katherine,
+  const answer = await api().get<FreelancerProfile>(`/freelancers/${katherine.id}`, {
+    token: katherine.token,
   });
   return answer.body;
 }
@@ -462,13 +440,13 @@ async function storedPortfolio(): Promise<string[]> {
 async function storedAttachments(): Promise<ProjectAttachment[]> {
   const answer = await api().get<{ items: ProjectAttachment[] }>(
     `/projects/${projectId}/attachments`,
-    { token: tokens.dorothy },
+    { token: dorothy.token },
   );
   return answer.body.items;
 }
 
 async function uploadAs(token: string, bytes: Buffer, mimeType: string): Promise<string> {
-  const response = await fetch(`${server.baseUrl}/api/v1/blobs`, {
+  const response = await fetch(`${stage.server.baseUrl}/api/v1/blobs`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': mimeType },
     body: new Uint8Array(bytes),
@@ -489,26 +467,6 @@ function namesOf(elements: Locator): Promise<string[]> {
 
 function naturalWidth(image: Locator): Promise<number> {
   return image.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0));
-}
-
-/** Opens a Mantine select, narrows it by typing, and picks the option. */
-async function pick(page: Page, input: Locator, typed: string, option: RegExp) {
-  await input.click();
-  await input.fill(typed);
-  await page.getByRole('option', { name: option }).first().click();
-}
-
-/** The error message a field is described by, as assistive technology would announce it. */
-async function fieldError(input: Locator): Promise<string | null> {
-  if ((await input.getAttribute('aria-invalid')) !== 'true') return null;
-  const ids = (await input.getAttribute('aria-describedby'))?.split(/\s+/) ?? [];
-  for (const id of ids) {
-    const element = input.page().locator(`[id="${id}"]`);
-    if ((await element.count()) && (await element.getAttribute('class'))?.includes('error')) {
-      return (await element.textContent())?.trim() ?? null;
-    }
-  }
-  return null;
 }
 
 /**

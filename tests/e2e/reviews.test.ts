@@ -8,48 +8,27 @@
  *
  * Needs `npx electron-vite build` first (out/renderer) and /usr/bin/chromium.
  */
-import { mkdir } from 'node:fs/promises';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthResult } from '../../shared/accounts/auth.ts';
 import type { ContractReviews, ReviewPage } from '../../shared/marketplace/reviews.ts';
-import type { Keychain } from '../../src-main/keychain/keychain.ts';
-import { launchChromium } from '../support/chromium.ts';
 import {
-  closeDevices,
   navLink,
-  screenshotDir,
-  signIn,
   snap,
-  startDevice,
-  storyKeychain,
   syncStatus,
+  unexpectedErrors,
   type Device,
 } from '../support/desktop-devices.ts';
+import { castOf, e2eStage, type Stage } from '../support/e2e-stage.ts';
 import { client } from '../support/http.ts';
 import {
   contractBetween,
   createCategory,
   projectInput,
   signUpAs,
-  type Member,
 } from '../support/marketplace-fixtures.ts';
-import { freePort } from '../support/ports.ts';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
 
-const stamp = Date.now();
-const grace = {
-  name: 'Grace Hopper',
-  email: `grace.reviews.${stamp}@example.com`,
-  password: 'compiler pioneer 1952',
-  role: 'client',
-};
-const ada = {
-  name: 'Ada Lovelace',
-  email: `ada.reviews.${stamp}@example.com`,
-  password: 'analytical engine 1843',
-  role: 'freelancer',
-};
+const members = castOf('reviews', 'grace', 'ada');
+const { grace, ada } = members;
 const projectTitle = projectInput('').title;
 const graceText = 'Careful work, delivered a week early.';
 const adaText = 'Clear brief <3 & paid on time';
@@ -57,64 +36,35 @@ const adaText = 'Clear brief <3 & paid on time';
 /** A change on one device shows on the other within this. */
 const liveMs = 5_000;
 
-let server: TestServer;
-let serverStopped = false;
-let keychain: Keychain;
-let browser: Browser;
+let stage: Stage;
 let graceDesk: Device;
 let adaDesk: Device;
-const members: Record<'grace' | 'ada', Member> = {
-  grace: { id: '', token: '', name: grace.name },
-  ada: { id: '', token: '', name: ada.name },
-};
 let contractId = '';
 
 describe('reviews after a contract ends, on both parties’ devices', () => {
   beforeAll(async () => {
-    await mkdir(screenshotDir, { recursive: true });
-    const ports = [await freePort(), await freePort()];
-    server = await startTestServer({
-      appOrigins: ports.map((port) => `http://127.0.0.1:${port}`),
+    const started = await e2eStage({
+      story: 'reviews',
+      people: [grace, ada],
+      devices: [
+        { label: 'Grace’s desk', person: grace },
+        { label: 'Ada’s desk', person: ada },
+      ],
+      prepare: async (server) => {
+        const admin = await signUpAs(server, 'admin');
+        const category = await createCategory(server, admin, { name: 'Desktop apps' });
+        contractId = await contractBetween(
+          server,
+          { client: grace, freelancer: ada, categoryId: category.id },
+          'active',
+        );
+      },
     });
-    const api = client(server.baseUrl);
-    for (const [key, person] of [
-      ['grace', grace],
-      ['ada', ada],
-    ] as const) {
-      const registered = await api.post<AuthResult>('/auth/register', {
-        json: { ...person, deviceName: 'Setup' },
-      });
-      expect(registered.status).toBe(201);
-      members[key] = {
-        id: registered.body.user.id,
-        token: registered.body.accessToken,
-        name: person.name,
-      };
-    }
-    const admin = await signUpAs(server, 'admin');
-    const category = await createCategory(server, admin, { name: 'Desktop apps' });
-    contractId = await contractBetween(
-      server,
-      { client: members.grace, freelancer: members.ada, categoryId: category.id },
-      'active',
-    );
-
-    keychain = await storyKeychain('reviews');
-    browser = await launchChromium();
-    const [p1 = 0, p2 = 0] = ports;
-    const world = { serverUrl: server.baseUrl, keychain, browser };
-    [graceDesk, adaDesk] = await Promise.all([
-      startDevice(world, 'Grace’s desk', 'e2e-reviews-grace', p1),
-      startDevice(world, 'Ada’s desk', 'e2e-reviews-ada', p2),
-    ]);
-    await Promise.all([signIn(graceDesk, grace), signIn(adaDesk, ada)]);
+    [graceDesk, adaDesk] = started.devices;
+    stage = started;
   });
 
-  afterAll(async () => {
-    await closeDevices([graceDesk, adaDesk], keychain, server?.baseUrl);
-    await browser?.close();
-    if (!serverStopped) await server?.close();
-  });
+  afterAll(() => stage?.close());
 
   it('opens the reviews on both sides once the client ends the contract', async () => {
     for (const device of [graceDesk, adaDesk]) {
@@ -258,8 +208,7 @@ describe('reviews after a contract ends, on both parties’ devices', () => {
   });
 
   it('says the reviews need the server while the contract shows offline', async () => {
-    await server.close();
-    serverStopped = true;
+    await stage.stopServer();
     const page = adaDesk.page;
     await syncStatus(page, 'Offline').waitFor({ timeout: 15_000 });
     await navLink(page, 'Contracts').click();
@@ -284,12 +233,7 @@ describe('reviews after a contract ends, on both parties’ devices', () => {
       /ERR_CONNECTION_REFUSED|ERR_INTERNET_DISCONNECTED|ERR_NETWORK_CHANGED/,
       /WebSocket connection to .* failed/,
     ];
-    const unexpected = [graceDesk, adaDesk].flatMap((device) =>
-      device.errors
-        .filter((text) => !expected.some((pattern) => pattern.test(text)))
-        .map((text) => `${device.label}: ${text}`),
-    );
-    expect(unexpected).toEqual([]);
+    expect(unexpectedErrors(stage.devices, expected)).toEqual([]);
   });
 });
 
@@ -316,7 +260,7 @@ async function theirStatus(page: Page): Promise<string | null> {
 }
 
 async function reviewsAs(who: 'grace' | 'ada'): Promise<ContractReviews> {
-  const answer = await client(server.baseUrl).get<ContractReviews>(
+  const answer = await client(stage.server.baseUrl).get<ContractReviews>(
     `/contracts/${contractId}/reviews`,
     { token: members[who].token },
   );
@@ -325,7 +269,7 @@ async function reviewsAs(who: 'grace' | 'ada'): Promise<ContractReviews> {
 }
 
 async function publicReviewsOf(userId: string): Promise<ReviewPage> {
-  const answer = await client(server.baseUrl).get<ReviewPage>(`/users/${userId}/reviews`, {
+  const answer = await client(stage.server.baseUrl).get<ReviewPage>(`/users/${userId}/reviews`, {
     token: members.grace.token,
   });
   expect(answer.status).toBe(200);

@@ -279,6 +279,34 @@ describe.each(dialects)('accounts on %s', (dialect) => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('refuses an hourly rate of nothing at its field, and still clears a rate with null', async () => {
+    for (const role of ['freelancer', 'client']) {
+      const account = await register(`rate-${role}`, { role });
+      const edit = (hourlyRate: unknown) =>
+        api.patch<User & Problem>('/auth/me', {
+          token: account.accessToken,
+          json: { hourlyRate },
+        });
+      expect((await edit({ amountMinor: 4_000, currency: 'EUR' })).status).toBe(200);
+      const before = await snapshot();
+      for (const amountMinor of [0, -1]) {
+        const refused = await edit({ amountMinor, currency: 'EUR' });
+        expect(refused.status).toBe(422);
+        expect(refused.body.errors).toEqual([
+          { pointer: '/hourlyRate/amountMinor', detail: 'must be more than 0' },
+        ]);
+      }
+      expect(await snapshot()).toEqual(before);
+      expect((await edit({ amountMinor: 1, currency: 'JPY' })).body.hourlyRate).toEqual({
+        amountMinor: 1,
+        currency: 'JPY',
+      });
+      const cleared = await edit(null);
+      expect(cleared.status).toBe(200);
+      expect(cleared.body.hourlyRate).toBeNull();
+    }
+  });
+
   it('changes the password, signing out every other session', async () => {
     const account = await register('kim');
     const other = await api.post<AuthResult>('/auth/login', {

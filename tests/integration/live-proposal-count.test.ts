@@ -11,17 +11,17 @@ import {
 } from '../../shared/marketplace/project-watch.ts';
 import type { Project } from '../../shared/marketplace/projects.ts';
 import type { Proposal } from '../../shared/marketplace/proposals.ts';
+import type { Category } from '../../shared/marketplace/taxonomy.ts';
 import { liveEvents } from '../../shared/sync/protocol.ts';
 import { connectLive } from '../../src-renderer/sync/live-connection.ts';
-import { client } from '../support/http.ts';
+import type { client } from '../support/http.ts';
 import {
-  createCategory,
   marketplaceSnapshot,
+  marketplaceWorld,
   projectInput,
-  signUpAs,
   type Member,
 } from '../support/marketplace-fixtures.ts';
-import { startTestServer, type Dialect, type TestServer } from '../support/test-server.ts';
+import type { Dialect, TestServer } from '../support/test-server.ts';
 
 /** A connected socket and every `project:proposals` event it has heard, in order. */
 type Watcher = { socket: Socket; heard: ProjectProposalsEvent[] };
@@ -40,18 +40,16 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('live proposal count on %s', 
   let f1: Member;
   let f2: Member;
   let f3: Member;
-  let categoryId: string;
+  let category: Category;
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer({ dialect });
-    api = client(server.baseUrl);
-    admin = await signUpAs(server, 'admin');
-    owner = await signUpAs(server, 'client');
-    f1 = await signUpAs(server, 'freelancer');
-    f2 = await signUpAs(server, 'freelancer');
-    f3 = await signUpAs(server, 'freelancer');
-    categoryId = (await createCategory(server, admin)).id;
+    ({ server, api, admin, owner, f1, f2, f3, category } = await marketplaceWorld(dialect, {
+      owner: 'client',
+      f1: 'freelancer',
+      f2: 'freelancer',
+      f3: 'freelancer',
+    }));
   });
   afterAll(async () => {
     for (const socket of sockets) socket.close();
@@ -90,7 +88,7 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('live proposal count on %s', 
   async function project(fields: Record<string, unknown> = {}): Promise<Project> {
     const answer = await api.post<Project>('/projects', {
       token: owner.token,
-      json: projectInput(categoryId, { publish: true, ...fields }),
+      json: projectInput(category.id, { publish: true, ...fields }),
     });
     expect(answer.status, JSON.stringify(answer.body)).toBe(201);
     return answer.body;

@@ -1,22 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { problemTypes, type Problem } from '../../shared/api/problem.ts';
+import { problemTypes } from '../../shared/api/problem.ts';
 import {
   MAX_PROJECT_ATTACHMENTS,
   type ProjectAttachment,
 } from '../../shared/marketplace/attachments.ts';
 import type { Project } from '../../shared/marketplace/projects.ts';
 import type { Category } from '../../shared/marketplace/taxonomy.ts';
-import { client, request } from '../support/http.ts';
+import { request, type client } from '../support/http.ts';
 import {
-  createCategory,
   marketplaceSnapshot,
+  marketplaceWorld,
   projectInput,
-  signUpAs,
+  type Answer,
   type Member,
 } from '../support/marketplace-fixtures.ts';
-import { startTestServer, type Dialect, type TestServer } from '../support/test-server.ts';
-
-type Answer<T> = Partial<T> & Partial<Omit<Problem, 'status'>> & { status?: unknown };
+import type { Dialect, TestServer } from '../support/test-server.ts';
 
 let uploads = 0;
 
@@ -29,31 +27,19 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('project attachments on %s', 
   let category: Category;
 
   beforeAll(async () => {
-    server = await startTestServer({ dialect });
-    api = client(server.baseUrl);
-    const admin = await signUpAs(server, 'admin');
-    owner = await signUpAs(server, 'client');
-    otherClient = await signUpAs(server, 'client');
-    freelancer = await signUpAs(server, 'freelancer');
-    category = await createCategory(server, admin, { name: 'Software' });
+    ({ server, api, owner, otherClient, freelancer, category } = await marketplaceWorld(dialect, {
+      owner: 'client',
+      otherClient: 'client',
+      freelancer: 'freelancer',
+    }));
   });
-  afterAll(async () => {
-    await server?.close();
-  });
+  afterAll(() => server?.close());
 
-  async function snapshot() {
-    const db = server.db.kysely;
-    return {
-      ...(await marketplaceSnapshot(server)),
-      attachments: await db
-        .selectFrom('project_attachments')
-        .selectAll()
-        .orderBy('project_id')
-        .orderBy('position')
-        .execute(),
-      audit: await db.selectFrom('audit_log').select('id').orderBy('id').execute(),
-    };
-  }
+  const snapshot = () =>
+    marketplaceSnapshot(server, {
+      project_attachments: ['project_id', 'position'],
+      audit_log: ['id'],
+    });
   /** Real bytes through the blob endpoint; distinct content, so a distinct hash, each time. */
   async function upload(who: Member, type = 'application/pdf', text?: string) {
     uploads += 1;

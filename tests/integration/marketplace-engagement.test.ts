@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthResult } from '../../shared/accounts/auth.ts';
-import { problemTypes, type Problem } from '../../shared/api/problem.ts';
+import { problemTypes } from '../../shared/api/problem.ts';
 import type {
   FavoriteFreelancer,
   FavoriteFreelancerPage,
@@ -21,16 +21,14 @@ import { seedTaxonomy } from '../../server/marketplace/seed-taxonomy.ts';
 import { seedMarketplace, seedPassword } from '../../server/seed/marketplace.ts';
 import { client, request } from '../support/http.ts';
 import {
-  createCategory,
   marketplaceSnapshot,
+  marketplaceWorld,
   projectInput,
   signUpAs,
+  type Answer,
   type Member,
 } from '../support/marketplace-fixtures.ts';
 import { startTestServer, type Dialect, type TestServer } from '../support/test-server.ts';
-
-/** A success body or a problem: tests read whichever fields the status implies. */
-type Answer<T> = Partial<T> & Partial<Omit<Problem, 'status'>> & { status?: unknown };
 
 const unknownId = '00000000-0000-4000-8000-000000000000';
 
@@ -45,18 +43,12 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('favorites and follows on %s'
   let category: Category;
 
   beforeAll(async () => {
-    server = await startTestServer({ dialect });
-    api = client(server.baseUrl);
-    admin = await signUpAs(server, 'admin');
-    owner = await signUpAs(server, 'client');
-    otherClient = await signUpAs(server, 'client');
-    f1 = await signUpAs(server, 'freelancer');
-    f2 = await signUpAs(server, 'freelancer');
-    category = await createCategory(server, admin, { name: 'Software' });
+    ({ server, api, admin, owner, otherClient, f1, f2, category } = await marketplaceWorld(
+      dialect,
+      { owner: 'client', otherClient: 'client', f1: 'freelancer', f2: 'freelancer' },
+    ));
   });
-  afterAll(async () => {
-    await server?.close();
-  });
+  afterAll(() => server?.close());
 
   const put = <T>(path: string, who: Member) =>
     request<Answer<T>>(server.baseUrl, 'PUT', path, { token: who.token });
@@ -64,31 +56,13 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('favorites and follows on %s'
     request<Answer<unknown>>(server.baseUrl, 'DELETE', path, { token: who.token });
 
   /** Every row a refused request could have touched. */
-  async function snapshot() {
-    const db = server.db.kysely;
-    return {
-      ...(await marketplaceSnapshot(server)),
-      projectFavorites: await db
-        .selectFrom('project_favorites')
-        .selectAll()
-        .orderBy('user_id')
-        .orderBy('project_id')
-        .execute(),
-      freelancerFavorites: await db
-        .selectFrom('freelancer_favorites')
-        .selectAll()
-        .orderBy('user_id')
-        .orderBy('freelancer_id')
-        .execute(),
-      follows: await db
-        .selectFrom('follows')
-        .selectAll()
-        .orderBy('follower_id')
-        .orderBy('followee_id')
-        .execute(),
-      audit: await db.selectFrom('audit_log').select('id').orderBy('id').execute(),
-    };
-  }
+  const snapshot = () =>
+    marketplaceSnapshot(server, {
+      project_favorites: ['user_id', 'project_id'],
+      freelancer_favorites: ['user_id', 'freelancer_id'],
+      follows: ['follower_id', 'followee_id'],
+      audit_log: ['id'],
+    });
   const auditCount = async (action: string, userId: string) =>
     Number(
       (

@@ -7,17 +7,16 @@ import type {
   PortfolioItem,
 } from '../../shared/marketplace/profiles.ts';
 import type { Category, Skill } from '../../shared/marketplace/taxonomy.ts';
-import { client, request } from '../support/http.ts';
+import { request, type client } from '../support/http.ts';
 import {
   contractBetween,
-  createCategory,
+  marketplaceWorld,
   signUpAs,
+  tableRows,
+  type Answer,
   type Member,
 } from '../support/marketplace-fixtures.ts';
-import { startTestServer, type Dialect, type TestServer } from '../support/test-server.ts';
-
-/** A success body or a problem: tests read whichever fields the status implies. */
-type Answer<T> = Partial<T> & Partial<Omit<Problem, 'status'>> & { status?: unknown };
+import type { Dialect, TestServer } from '../support/test-server.ts';
 
 const DAY = 86_400_000;
 const eur = (amountMinor: number, currency = 'EUR') => ({ amountMinor, currency });
@@ -30,15 +29,11 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('freelancer profiles on %s', 
   let category: Category;
 
   beforeAll(async () => {
-    server = await startTestServer({ dialect });
-    api = client(server.baseUrl);
-    admin = await signUpAs(server, 'admin');
-    buyer = await signUpAs(server, 'client');
-    category = await createCategory(server, admin, { name: 'Software' });
+    ({ server, api, admin, buyer, category } = await marketplaceWorld(dialect, {
+      buyer: 'client',
+    }));
   });
-  afterAll(async () => {
-    await server?.close();
-  });
+  afterAll(() => server?.close());
 
   const editProfile = (who: Member, json: unknown) =>
     api.patch<Answer<FreelancerProfile>>('/me/profile', { token: who.token, json });
@@ -74,22 +69,15 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('freelancer profiles on %s', 
   }
 
   /** Every row a refused profile or portfolio request could have touched. */
-  async function snapshot() {
-    const db = server.db.kysely;
-    return {
-      users: await db.selectFrom('users').selectAll().orderBy('id').execute(),
-      skills: await db.selectFrom('skills').selectAll().orderBy('id').execute(),
-      profileSkills: await db
-        .selectFrom('profile_skills')
-        .selectAll()
-        .orderBy('user_id')
-        .orderBy('skill_id')
-        .execute(),
-      portfolio: await db.selectFrom('portfolio_items').selectAll().orderBy('id').execute(),
-      docs: await db.selectFrom('freelancer_search_docs').selectAll().orderBy('user_id').execute(),
-      audit: await db.selectFrom('audit_log').select('id').orderBy('id').execute(),
-    };
-  }
+  const snapshot = () =>
+    tableRows(server, {
+      users: ['id'],
+      skills: ['id'],
+      profile_skills: ['user_id', 'skill_id'],
+      portfolio_items: ['id'],
+      freelancer_search_docs: ['user_id'],
+      audit_log: ['id'],
+    });
 
   async function search(query: Record<string, string | number>, reader: Member = buyer) {
     const params = new URLSearchParams(
@@ -258,6 +246,23 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('freelancer profiles on %s', 
       ).toEqual(pointers);
     }
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('refuses an hourly rate of nothing at its field, and still clears a rate with null', async () => {
+    const seller = await signUpAs(server, 'freelancer');
+    await profileOf(seller, { hourlyRate: eur(4_000) });
+    const before = await snapshot();
+    for (const amountMinor of [0, -1]) {
+      const refused = await editProfile(seller, { headline: 'Free', hourlyRate: eur(amountMinor) });
+      expect(refused.status).toBe(422);
+      expect(refused.body.errors).toEqual([
+        { pointer: '/hourlyRate/amountMinor', detail: 'must be more than 0' },
+      ]);
+    }
+    expect(await snapshot()).toEqual(before);
+    expect(await profile(seller.id)).toMatchObject({ headline: null, hourlyRate: eur(4_000) });
+    expect(await profileOf(seller, { hourlyRate: eur(1) })).toMatchObject({ hourlyRate: eur(1) });
+    expect(await profileOf(seller, { hourlyRate: null })).toMatchObject({ hourlyRate: null });
   });
 
   it('keeps a portfolio of sanitised, ordered items, with images only the owner uploaded', async () => {

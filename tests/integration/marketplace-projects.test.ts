@@ -2,15 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problemTypes, type Problem } from '../../shared/api/problem.ts';
 import type { Project, ProjectPage } from '../../shared/marketplace/projects.ts';
 import type { Category } from '../../shared/marketplace/taxonomy.ts';
-import { client } from '../support/http.ts';
+import type { client } from '../support/http.ts';
 import {
   createCategory,
   marketplaceSnapshot,
+  marketplaceWorld,
   projectInput,
   signUpAs,
   type Member,
 } from '../support/marketplace-fixtures.ts';
-import { startTestServer, type Dialect, type TestServer } from '../support/test-server.ts';
+import type { Dialect, TestServer } from '../support/test-server.ts';
 
 /** A project when the move was allowed, a problem when not. */
 type StatusAnswer = Omit<Project, 'status'> & Omit<Problem, 'status'> & { status: string };
@@ -25,17 +26,12 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('marketplace projects on %s',
   let category: Category;
 
   beforeAll(async () => {
-    server = await startTestServer({ dialect });
-    api = client(server.baseUrl);
-    admin = await signUpAs(server, 'admin');
-    owner = await signUpAs(server, 'client');
-    otherClient = await signUpAs(server, 'client');
-    freelancer = await signUpAs(server, 'freelancer');
-    category = await createCategory(server, admin, { name: 'Software' });
+    ({ server, api, admin, owner, otherClient, freelancer, category } = await marketplaceWorld(
+      dialect,
+      { owner: 'client', otherClient: 'client', freelancer: 'freelancer' },
+    ));
   });
-  afterAll(async () => {
-    await server?.close();
-  });
+  afterAll(() => server?.close());
 
   async function post(fields: Record<string, unknown> = {}, who: Member = owner) {
     const answer = await api.post<Project>('/projects', {

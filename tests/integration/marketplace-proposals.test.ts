@@ -2,20 +2,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problemTypes, type Problem } from '../../shared/api/problem.ts';
 import type { Contract, ContractPage } from '../../shared/marketplace/contracts.ts';
 import type { Project } from '../../shared/marketplace/projects.ts';
-import type { Proposal, ProposalPage } from '../../shared/marketplace/proposals.ts';
+import type { FreelancerProfile } from '../../shared/marketplace/profiles.ts';
+import type {
+  Proposal,
+  ProposalFreelancer,
+  ProposalPage,
+} from '../../shared/marketplace/proposals.ts';
 import type { Category } from '../../shared/marketplace/taxonomy.ts';
-import { client } from '../support/http.ts';
+import type { client } from '../support/http.ts';
 import {
-  createCategory,
+  contractBetween,
   marketplaceSnapshot,
+  marketplaceWorld,
   projectInput,
   signUpAs,
+  type Answer,
   type Member,
 } from '../support/marketplace-fixtures.ts';
-import { startTestServer, type Dialect, type TestServer } from '../support/test-server.ts';
-
-/** A success body or a problem: tests read whichever fields the status implies. */
-type Answer<T> = Partial<T> & Partial<Omit<Problem, 'status'>> & { status?: unknown };
+import type { Dialect, TestServer } from '../support/test-server.ts';
 
 const eur = (amountMinor: unknown, currency = 'EUR') => ({ amountMinor, currency });
 
@@ -40,31 +44,27 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('marketplace proposals on %s'
   let category: Category;
 
   beforeAll(async () => {
-    server = await startTestServer({ dialect });
-    api = client(server.baseUrl);
-    admin = await signUpAs(server, 'admin');
-    owner = await signUpAs(server, 'client');
-    otherClient = await signUpAs(server, 'client');
-    f1 = await signUpAs(server, 'freelancer');
-    f2 = await signUpAs(server, 'freelancer');
-    f3 = await signUpAs(server, 'freelancer');
-    category = await createCategory(server, admin, { name: 'Software' });
+    ({ server, api, admin, owner, otherClient, f1, f2, f3, category } = await marketplaceWorld(
+      dialect,
+      {
+        owner: 'client',
+        otherClient: 'client',
+        f1: 'freelancer',
+        f2: 'freelancer',
+        f3: 'freelancer',
+      },
+    ));
   });
-  afterAll(async () => {
-    await server?.close();
-  });
+  afterAll(() => server?.close());
 
   /** Every row a refused request could have touched, proposals and contracts included. */
-  async function snapshot() {
-    const db = server.db.kysely;
-    return {
-      ...(await marketplaceSnapshot(server)),
-      proposals: await db.selectFrom('proposals').selectAll().orderBy('id').execute(),
-      contracts: await db.selectFrom('contracts').selectAll().orderBy('id').execute(),
-      milestones: await db.selectFrom('milestones').selectAll().orderBy('id').execute(),
-      audit: await db.selectFrom('audit_log').select('id').orderBy('id').execute(),
-    };
-  }
+  const snapshot = () =>
+    marketplaceSnapshot(server, {
+      proposals: ['id'],
+      contracts: ['id'],
+      milestones: ['id'],
+      audit_log: ['id'],
+    });
 
   async function project(fields: Record<string, unknown> = {}) {
     const answer = await api.post<Project>('/projects', {
@@ -119,7 +119,13 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('marketplace proposals on %s'
     });
     expect(created).toMatchObject({
       projectId: open.id,
-      freelancerId: f1.id,
+      freelancer: {
+        id: f1.id,
+        name: f1.name,
+        headline: null,
+        hourlyRate: null,
+        stats: { jobsDone: 0, rating: null, reviewCount: 0 },
+      },
       coverLetterHtml: '<p>Hi <strong>there</strong></p>',
       bid: { type: 'fixed', amount: eur(200_000) },
       durationDays: 30,
@@ -585,10 +591,10 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('marketplace proposals on %s'
     const all = await walk(`/projects/${open.id}/proposals`, owner);
     expect(all.map((p) => p.id)).toEqual([...ids].reverse());
     const own = await walk(`/projects/${open.id}/proposals`, f2);
-    expect(own.map((p) => p.freelancerId)).toEqual([f2.id]);
+    expect(own.map((p) => p.freelancer.id)).toEqual([f2.id]);
     expect(await walk(`/projects/${open.id}/proposals`, otherClient)).toEqual([]);
     const mine = await walk('/proposals/mine', f2);
-    expect(mine.every((p) => p.freelancerId === f2.id)).toBe(true);
+    expect(mine.every((p) => p.freelancer.id === f2.id)).toBe(true);
     expect(mine.map((p) => p.id)).toContain(ids[1]);
     for (const [query, pointer] of [
       ['limit=101', '/limit'],
@@ -608,5 +614,80 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('marketplace proposals on %s'
         })
       ).status,
     ).toBe(404);
+  });
+
+  it('names each proposal’s freelancer as typed, with rate and stats from public reviews only', async () => {
+    // A name that looks like markup is plain text: it comes back exactly as typed.
+    const star = await signUpAs(server, 'freelancer', '<b>x</b> & "y"');
+    const profiled = await api.patch<FreelancerProfile>('/me/profile', {
+      token: star.token,
+      json: { headline: 'Desktop <apps> & "more"', hourlyRate: eur(7_500) },
+    });
+    expect(profiled.status, JSON.stringify(profiled.body)).toBe(200);
+    // Two ended jobs. The first is reviewed by both sides, so its reviews are public; on the
+    // second only the client has spoken, just now: private for 14 days, so its 1 must not count.
+    const [publicJob, privateJob] = [
+      await contractBetween(server, {
+        client: otherClient,
+        freelancer: star,
+        categoryId: category.id,
+      }),
+      await contractBetween(server, {
+        client: otherClient,
+        freelancer: star,
+        categoryId: category.id,
+      }),
+    ];
+    const review = async (contractId: string, who: Member, rating: number) => {
+      const answer = await api.post(`/contracts/${contractId}/reviews`, {
+        token: who.token,
+        json: { rating, text: 'Reviewed.' },
+      });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+    };
+    await review(publicJob, otherClient, 5);
+    await review(publicJob, star, 2);
+    await review(privateJob, otherClient, 1);
+    const expected: ProposalFreelancer = {
+      id: star.id,
+      name: '<b>x</b> & "y"',
+      headline: 'Desktop <apps> & "more"',
+      hourlyRate: { amountMinor: 7_500, currency: 'EUR' },
+      stats: { jobsDone: 2, rating: 5, reviewCount: 1 },
+    };
+    // The same figures as the freelancer's own profile shows.
+    const profile = await api.get<FreelancerProfile>(`/freelancers/${star.id}`, {
+      token: owner.token,
+    });
+    expect(profile.body.stats).toMatchObject(expected.stats);
+
+    const open = await project();
+    const sent = await proposal(open.id, star);
+    await proposal(open.id, f3);
+    expect(sent.freelancer).toEqual(expected);
+    const listed = await api.get<ProposalPage>(`/projects/${open.id}/proposals`, {
+      token: owner.token,
+    });
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((p) => p.freelancer)).toEqual([
+      {
+        id: f3.id,
+        name: f3.name,
+        headline: null,
+        hourlyRate: null,
+        stats: { jobsDone: 0, rating: null, reviewCount: 0 },
+      },
+      expected,
+    ]);
+    const one = await api.get<Proposal>(`/proposals/${sent.id}`, { token: owner.token });
+    expect(one.body.freelancer).toEqual(expected);
+    const shortlisted = await act(sent.id, 'shortlist', owner);
+    expect(shortlisted.body.freelancer).toEqual(expected);
+    const mine = await api.get<ProposalPage>('/proposals/mine', { token: star.token });
+    expect(mine.body.items.find((p) => p.id === sent.id)?.freelancer).toEqual(expected);
+    // Both reviews in a second time: the second job's 1 is public now and counts.
+    await review(privateJob, star, 4);
+    const later = await api.get<Proposal>(`/proposals/${sent.id}`, { token: owner.token });
+    expect(later.body.freelancer.stats).toEqual({ jobsDone: 2, rating: 3, reviewCount: 2 });
   });
 });

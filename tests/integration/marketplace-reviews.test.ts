@@ -3,17 +3,16 @@ import { problemTypes, type Problem } from '../../shared/api/problem.ts';
 import type { FreelancerProfile } from '../../shared/marketplace/profiles.ts';
 import type { ContractReviews, Review, ReviewPage } from '../../shared/marketplace/reviews.ts';
 import type { Category } from '../../shared/marketplace/taxonomy.ts';
-import { client } from '../support/http.ts';
+import type { client } from '../support/http.ts';
 import {
   contractBetween,
-  createCategory,
+  marketplaceWorld,
   signUpAs,
+  tableRows,
+  type Answer,
   type Member,
 } from '../support/marketplace-fixtures.ts';
-import { startTestServer, type Dialect, type TestServer } from '../support/test-server.ts';
-
-/** A success body or a problem: tests read whichever fields the status implies. */
-type Answer<T> = Partial<T> & Partial<Omit<Problem, 'status'>> & { status?: unknown };
+import type { Dialect, TestServer } from '../support/test-server.ts';
 
 const DAY = 86_400_000;
 const daysAgo = (days: number) => new Date(Date.now() - days * DAY).toISOString();
@@ -25,14 +24,9 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('marketplace reviews on %s', 
   let category: Category;
 
   beforeAll(async () => {
-    server = await startTestServer({ dialect });
-    api = client(server.baseUrl);
-    admin = await signUpAs(server, 'admin');
-    category = await createCategory(server, admin, { name: 'Software' });
+    ({ server, api, admin, category } = await marketplaceWorld(dialect, {}));
   });
-  afterAll(async () => {
-    await server?.close();
-  });
+  afterAll(() => server?.close());
 
   /** A client and a freelancer with a contract between them, ended unless told otherwise. */
   async function pair(status: 'active' | 'paused' | 'ended' = 'ended') {
@@ -75,14 +69,8 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('marketplace reviews on %s', 
       .execute();
 
   /** Every row a refused review could have touched. */
-  async function snapshot() {
-    const db = server.db.kysely;
-    return {
-      reviews: await db.selectFrom('reviews').selectAll().orderBy('id').execute(),
-      contracts: await db.selectFrom('contracts').selectAll().orderBy('id').execute(),
-      audit: await db.selectFrom('audit_log').select('id').orderBy('id').execute(),
-    };
-  }
+  const snapshot = () =>
+    tableRows(server, { reviews: ['id'], contracts: ['id'], audit_log: ['id'] });
 
   it('lets each party review the other once after the contract ends, public when both are in', async () => {
     const { buyer, seller, contractId } = await pair();

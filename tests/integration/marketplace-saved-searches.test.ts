@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { problemTypes, type Problem } from '../../shared/api/problem.ts';
+import { problemTypes } from '../../shared/api/problem.ts';
 import type { Project, ProjectPage } from '../../shared/marketplace/projects.ts';
 import {
   MAX_NEW_COUNT,
@@ -13,13 +13,13 @@ import { client, type HttpAnswer } from '../support/http.ts';
 import {
   createCategory,
   marketplaceSnapshot,
+  marketplaceWorld,
   projectInput,
   signUpAs,
+  type Answer,
   type Member,
 } from '../support/marketplace-fixtures.ts';
 import { startTestServer, type Dialect, type TestServer } from '../support/test-server.ts';
-
-type Answer<T> = Partial<T> & Partial<Omit<Problem, 'status'>> & { status?: unknown };
 
 const unknownId = '00000000-0000-4000-8000-000000000000';
 const DAY = 86_400_000;
@@ -34,26 +34,15 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('saved searches on %s', (dial
   let category: Category;
 
   beforeAll(async () => {
-    server = await startTestServer({ dialect });
-    api = client(server.baseUrl);
-    const admin = await signUpAs(server, 'admin');
-    poster = await signUpAs(server, 'client');
-    f1 = await signUpAs(server, 'freelancer');
-    f2 = await signUpAs(server, 'freelancer');
-    category = await createCategory(server, admin, { name: 'Software' });
+    ({ server, api, poster, f1, f2, category } = await marketplaceWorld(dialect, {
+      poster: 'client',
+      f1: 'freelancer',
+      f2: 'freelancer',
+    }));
   });
-  afterAll(async () => {
-    await server?.close();
-  });
+  afterAll(() => server?.close());
 
-  async function snapshot() {
-    const db = server.db.kysely;
-    return {
-      ...(await marketplaceSnapshot(server)),
-      savedSearches: await db.selectFrom('saved_searches').selectAll().orderBy('id').execute(),
-      audit: await db.selectFrom('audit_log').select('id').orderBy('id').execute(),
-    };
-  }
+  const snapshot = () => marketplaceSnapshot(server, { saved_searches: ['id'], audit_log: ['id'] });
   const save = (who: Member, json: unknown) =>
     api.post<Answer<SavedSearch>>('/me/saved-searches', { token: who.token, json });
   const run = (who: Member, id: string, query = '') =>

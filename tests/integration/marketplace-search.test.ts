@@ -8,14 +8,14 @@ import type {
   Suggestion,
 } from '../../shared/marketplace/search.ts';
 import type { Category } from '../../shared/marketplace/taxonomy.ts';
-import { client } from '../support/http.ts';
+import type { client } from '../support/http.ts';
 import {
   createCategory,
+  marketplaceWorld,
   projectInput,
-  signUpAs,
   type Member,
 } from '../support/marketplace-fixtures.ts';
-import { startTestServer, type Dialect, type TestServer } from '../support/test-server.ts';
+import type { Dialect, TestServer } from '../support/test-server.ts';
 
 describe.each(['sqlite', 'postgres'] as Dialect[])('marketplace search on %s', (dialect) => {
   let server: TestServer;
@@ -26,16 +26,12 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('marketplace search on %s', (
   let category: Category;
 
   beforeAll(async () => {
-    server = await startTestServer({ dialect });
-    api = client(server.baseUrl);
-    admin = await signUpAs(server, 'admin');
-    owner = await signUpAs(server, 'client');
-    freelancer = await signUpAs(server, 'freelancer');
-    category = await createCategory(server, admin, { name: 'Software' });
+    ({ server, api, admin, owner, freelancer, category } = await marketplaceWorld(dialect, {
+      owner: 'client',
+      freelancer: 'freelancer',
+    }));
   });
-  afterAll(async () => {
-    await server?.close();
-  });
+  afterAll(() => server?.close());
 
   async function post(fields: Record<string, unknown> = {}, categoryId = category.id) {
     const answer = await api.post<Project>('/projects', {

@@ -2,16 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problemTypes, type Problem } from '../../shared/api/problem.ts';
 import type { Project } from '../../shared/marketplace/projects.ts';
 import type { Category, CategoryNode, Skill, Tag } from '../../shared/marketplace/taxonomy.ts';
-import { client } from '../support/http.ts';
+import type { client } from '../support/http.ts';
 import {
   createCategory,
   marketplaceSnapshot,
+  marketplaceWorld,
   projectInput,
-  signUpAs,
   uniqueSlug,
   type Member,
 } from '../support/marketplace-fixtures.ts';
-import { startTestServer, type Dialect, type TestServer } from '../support/test-server.ts';
+import type { Dialect, TestServer } from '../support/test-server.ts';
 
 type Page<T> = { items: T[]; nextCursor: string | null };
 
@@ -23,15 +23,12 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('marketplace taxonomy on %s',
   let freelancer: Member;
 
   beforeAll(async () => {
-    server = await startTestServer({ dialect });
-    api = client(server.baseUrl);
-    admin = await signUpAs(server, 'admin');
-    clientUser = await signUpAs(server, 'client');
-    freelancer = await signUpAs(server, 'freelancer');
+    ({ server, api, admin, clientUser, freelancer } = await marketplaceWorld(dialect, {
+      clientUser: 'client',
+      freelancer: 'freelancer',
+    }));
   });
-  afterAll(async () => {
-    await server?.close();
-  });
+  afterAll(() => server?.close());
 
   const tree = async (who?: Member) =>
     (await api.get<{ categories: CategoryNode[] }>('/categories', { token: who?.token })).body

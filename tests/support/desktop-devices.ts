@@ -99,6 +99,38 @@ export function syncStatus(page: Page, state: string): Locator {
     .getByRole('button', { name: new RegExp(`^Sync status: ${state}`) });
 }
 
+/** Opens a Mantine select, narrows it by typing, and picks the option. */
+export async function pick(page: Page, input: Locator, typed: string, option: RegExp) {
+  await input.click();
+  await input.fill(typed);
+  await page.getByRole('option', { name: option }).first().click();
+}
+
+/** The error message a field is described by, as assistive technology would announce it. */
+export async function fieldError(input: Locator): Promise<string | null> {
+  if ((await input.getAttribute('aria-invalid')) !== 'true') return null;
+  const ids = (await input.getAttribute('aria-describedby'))?.split(/\s+/) ?? [];
+  for (const id of ids) {
+    const element = input.page().locator(`[id="${id}"]`);
+    if ((await element.count()) && (await element.getAttribute('class'))?.includes('error')) {
+      return (await element.textContent())?.trim() ?? null;
+    }
+  }
+  return null;
+}
+
+/** Each window's page and console errors that no `expected` pattern accounts for, by window. */
+export function unexpectedErrors(
+  devices: readonly Device[],
+  expected: readonly RegExp[],
+): string[] {
+  return devices.flatMap((device) =>
+    device.errors
+      .filter((text) => !expected.some((pattern) => pattern.test(text)))
+      .map((text) => `${device.label}: ${text}`),
+  );
+}
+
 export function snap(page: Page, name: string) {
   return page.screenshot({ path: join(screenshotDir, name), animations: 'disabled' });
 }

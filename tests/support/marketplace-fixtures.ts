@@ -1,7 +1,13 @@
+import { sql } from 'kysely';
 import type { AuthResult } from '../../shared/accounts/auth.ts';
+import type { Problem } from '../../shared/api/problem.ts';
 import type { Category } from '../../shared/marketplace/taxonomy.ts';
+import type { Database } from '../../server/db/schema.ts';
 import { client } from './http.ts';
-import type { TestServer } from './test-server.ts';
+import { startTestServer, type Dialect, type TestServer } from './test-server.ts';
+
+/** A success body or a problem: tests read whichever fields the status implies. */
+export type Answer<T> = Partial<T> & Partial<Omit<Problem, 'status'>> & { status?: unknown };
 
 export interface Member {
   id: string;
@@ -73,33 +79,56 @@ export function projectInput(categoryId: string, fields: Record<string, unknown>
   };
 }
 
-/** Every marketplace row a refused request could have touched. */
-export async function marketplaceSnapshot(server: TestServer) {
-  const db = server.db.kysely;
-  return {
-    categories: await db.selectFrom('categories').selectAll().orderBy('id').execute(),
-    skills: await db.selectFrom('skills').selectAll().orderBy('id').execute(),
-    tags: await db.selectFrom('tags').selectAll().orderBy('id').execute(),
-    projects: await db.selectFrom('projects').selectAll().orderBy('id').execute(),
-    projectSkills: await db
-      .selectFrom('project_skills')
-      .selectAll()
-      .orderBy('project_id')
-      .orderBy('skill_id')
-      .execute(),
-    projectTags: await db
-      .selectFrom('project_tags')
-      .selectAll()
-      .orderBy('project_id')
-      .orderBy('tag_id')
-      .execute(),
-    projectViews: await db
-      .selectFrom('project_views')
-      .selectAll()
-      .orderBy('project_id')
-      .orderBy('viewer_id')
-      .execute(),
-  };
+/** Tables a snapshot reads, each with the columns that order its rows. */
+export type SnapshotTables = Partial<Record<keyof Database, readonly string[]>>;
+
+/** Every row of each table, in a stable order: compared before and after a refused request. */
+export async function tableRows(server: TestServer, tables: SnapshotTables) {
+  const rows: Record<string, unknown[]> = {};
+  for (const [table, orderBy = []] of Object.entries(tables)) {
+    const answer = await sql<Record<string, unknown>>`select * from ${sql.table(table)}
+      order by ${sql.join(orderBy.map((column) => sql.ref(column)))}`.execute(server.db.kysely);
+    rows[table] = answer.rows;
+  }
+  return rows;
+}
+
+const marketplaceTables: SnapshotTables = {
+  categories: ['id'],
+  skills: ['id'],
+  tags: ['id'],
+  projects: ['id'],
+  project_skills: ['project_id', 'skill_id'],
+  project_tags: ['project_id', 'tag_id'],
+  project_views: ['project_id', 'viewer_id'],
+};
+
+/** Every marketplace row a refused request could have touched, and a suite's own tables. */
+export function marketplaceSnapshot(server: TestServer, also: SnapshotTables = {}) {
+  return tableRows(server, { ...marketplaceTables, ...also });
+}
+
+/**
+ * What a marketplace suite starts from: a fresh server on `dialect`, an administrator, a
+ * category to post in, and one member for each role asked for, signed up in that order.
+ */
+export async function marketplaceWorld<R extends string>(
+  dialect: Dialect,
+  roles: Record<R, 'client' | 'freelancer'>,
+) {
+  const server = await startTestServer({ dialect });
+  try {
+    const admin = await signUpAs(server, 'admin');
+    const members = {} as Record<R, Member>;
+    for (const [key, role] of Object.entries(roles) as Array<[R, 'client' | 'freelancer']>) {
+      members[key] = await signUpAs(server, role);
+    }
+    const category = await createCategory(server, admin, { name: 'Software' });
+    return { server, api: client(server.baseUrl), admin, category, ...members };
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
 }
 
 /**

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ProblemError, problemTypes } from '../../shared/api/problem.ts';
 import type { User } from '../../shared/accounts/user.ts';
 import type { FreelancerProfile, PortfolioItem } from '../../shared/marketplace/profiles.ts';
+import { applyProblemToForm } from '../../src-renderer/ui/forms.ts';
 import { applyServerErrors } from '../../src-renderer/features/marketplace/form-problems.ts';
 import {
   attachmentFailure,
@@ -33,8 +34,10 @@ import {
   validatePortfolioItem,
 } from '../../src-renderer/features/settings/portfolio-form.ts';
 import {
+  profileFieldFor,
   profileInputOf,
   profileValuesOf,
+  validateProfile,
 } from '../../src-renderer/features/settings/profile-form.ts';
 
 const instant = '2026-11-21T10:00:00.000Z';
@@ -121,6 +124,25 @@ describe('the freelancer profile form', () => {
     expect(validateFreelancerProfile(values({ rateAmount: 'lots' }))).toEqual({
       rateAmount: 'Enter an amount such as 850.00',
     });
+  });
+
+  it('refuses a rate of nothing at the rate field, while an empty rate means none', () => {
+    for (const rateAmount of ['0', '0.00', ' 0 ']) {
+      expect(validateFreelancerProfile(values({ rateAmount }))).toEqual({
+        rateAmount: 'Must be more than 0',
+      });
+    }
+    expect(validateFreelancerProfile(values({ rateAmount: '0.01' }))).toEqual({});
+    expect(validateFreelancerProfile(values({ rateAmount: '' }))).toEqual({});
+    const set: Record<string, string> = {};
+    const left = applyServerErrors(
+      refused([{ pointer: '/hourlyRate/amountMinor', detail: 'must be more than 0' }]),
+      (field, message) => (set[field] = message),
+      freelancerProfileFieldFor,
+      'EUR',
+    );
+    expect(set).toEqual({ rateAmount: 'Must be more than 0' });
+    expect(left).toBeNull();
   });
 
   it('checks the shared schema before sending: a skill listed twice is marked on its row', () => {
@@ -314,6 +336,24 @@ describe('the Profile tab beside the freelancer profile', () => {
       timezone: 'Europe/London',
       hourlyRate: { amountMinor: 9_550, currency: 'EUR' },
     });
+  });
+
+  it('refuses a client’s rate of nothing at the rate field; a freelancer’s tab sends no rate', () => {
+    const client: User = { ...user, role: 'client' };
+    const shown = profileValuesOf(client);
+    expect(validateProfile({ ...shown, rateAmount: '0' })).toEqual({
+      rateAmount: 'Must be more than 0',
+    });
+    expect(validateProfile({ ...shown, rateAmount: '' })).toEqual({});
+    expect(validateProfile({ ...shown, rateAmount: '0' }, true)).toEqual({});
+    const set: Record<string, string> = {};
+    const left = applyProblemToForm(
+      refused([{ pointer: '/hourlyRate/amountMinor', detail: 'must be more than 0' }]),
+      (field, message) => (set[field] = message),
+      profileFieldFor,
+    );
+    expect(set).toEqual({ rateAmount: 'Must be more than 0' });
+    expect(left).toBeNull();
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ProblemError, problemTypes, type Problem } from '../../shared/api/problem.ts';
 import { createApiClient, type ApiClientOptions } from '../../src-renderer/api/client.ts';
-import { readableProblem } from '../../src-renderer/api/problems.ts';
+import { readableProblem, refusedMoveText } from '../../src-renderer/api/problems.ts';
 import { createHttpBridge } from '../../src-renderer/platform/http-bridge.ts';
 
 const problemJson = (problem: Problem) =>
@@ -162,5 +162,30 @@ describe('the HTTP bridge to the browser host', () => {
     const result = await bridge.session.signOut();
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.problem.type).toBe(problemTypes.network);
+  });
+});
+
+describe('a refused status move in words', () => {
+  const refusal = (allowed?: string[]) =>
+    new ProblemError({
+      type: problemTypes.conflict,
+      title: 'Conflict',
+      status: 409,
+      detail: 'The contract is already paused.',
+      ...(allowed ? { allowed } : {}),
+    });
+  const labels = { active: 'Active', ended: 'Ended' };
+
+  it('names the moves allowed now by their labels, an unknown one as it came', () => {
+    expect(refusedMoveText(refusal(['active', 'ended', 'archived']), labels, 'none')).toBe(
+      'The contract is already paused. Allowed now: Active, Ended, archived.',
+    );
+  });
+
+  it('says when no move is left, and gives only the reason when the server named none', () => {
+    expect(refusedMoveText(refusal([]), labels, 'nothing, it is final')).toBe(
+      'The contract is already paused. Allowed now: nothing, it is final.',
+    );
+    expect(refusedMoveText(refusal(), labels, 'none')).toBe('The contract is already paused.');
   });
 });

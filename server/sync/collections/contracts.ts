@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { WireDocument } from '../../../shared/sync/documents.ts';
 import { sameDocument } from '../../../shared/sync/merge.ts';
 import type { ContractsTable, Database } from '../../db/schema.ts';
-import { neverWrittenByDevices, refuseDeviceWrite, type SyncSpec } from '../spec.ts';
+import { neverWrittenByDevices, refuseDeviceWrite, pullPage, type SyncSpec } from '../spec.ts';
 
 type Contract = WireDocument<'contracts'>;
 
@@ -80,15 +80,16 @@ export const contractsSpec: SyncSpec<'contracts'> = {
     const row = await selectContracts(db).where('c.id', '=', id).executeTakeFirst();
     return row ? fromRow(row) : null;
   },
-  async pull(db, userId, afterSeq, limit) {
-    const rows = await selectContracts(db)
-      .where((eb) => eb.or([eb('c.client_id', '=', userId), eb('c.freelancer_id', '=', userId)]))
-      .where('c.seq', '>', afterSeq)
-      .orderBy('c.seq')
-      .limit(limit)
-      .execute();
-    return rows.map((row) => ({ seq: row.seq, document: fromRow(row) }));
-  },
+  pull: (db, userId, afterSeq, limit) =>
+    pullPage(
+      selectContracts(db).where((eb) =>
+        eb.or([eb('c.client_id', '=', userId), eb('c.freelancer_id', '=', userId)]),
+      ),
+      'c.seq',
+      afterSeq,
+      limit,
+      fromRow,
+    ),
   canSee: (_db, userId, document) =>
     Promise.resolve(document.client.id === userId || document.freelancer.id === userId),
   authorize: (_db, _user, incoming, existing) =>

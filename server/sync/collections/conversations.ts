@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Participant, WireDocument } from '../../../shared/sync/documents.ts';
 import { sameDocument } from '../../../shared/sync/merge.ts';
 import type { ConversationsTable, Database } from '../../db/schema.ts';
-import { allowed, denied, flag, unchangedFields, type SyncSpec } from '../spec.ts';
+import { allowed, denied, flag, unchangedFields, pullPage, type SyncSpec } from '../spec.ts';
 
 type Conversation = WireDocument<'conversations'>;
 
@@ -63,18 +63,18 @@ export const conversationsSpec: SyncSpec<'conversations'> = {
       .executeTakeFirst();
     return row ? fromRow(row) : null;
   },
-  async pull(db, userId, afterSeq, limit) {
-    const rows = await db
-      .selectFrom('conversations as c')
-      .innerJoin('conversation_participants as p', 'p.conversation_id', 'c.id')
-      .selectAll('c')
-      .where('p.user_id', '=', userId)
-      .where('c.seq', '>', afterSeq)
-      .orderBy('c.seq')
-      .limit(limit)
-      .execute();
-    return rows.map((row) => ({ seq: row.seq, document: fromRow(row) }));
-  },
+  pull: (db, userId, afterSeq, limit) =>
+    pullPage(
+      db
+        .selectFrom('conversations as c')
+        .innerJoin('conversation_participants as p', 'p.conversation_id', 'c.id')
+        .selectAll('c')
+        .where('p.user_id', '=', userId),
+      'c.seq',
+      afterSeq,
+      limit,
+      fromRow,
+    ),
   canSee: (db, userId, document) => isParticipant(db, document.id, userId),
   async authorize(db, user, incoming, existing) {
     if (existing) {

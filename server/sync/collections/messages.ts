@@ -8,7 +8,7 @@ import type {
 } from '../../../shared/sync/documents.ts';
 import { sameDocument } from '../../../shared/sync/merge.ts';
 import type { MessagesTable } from '../../db/schema.ts';
-import { allowed, denied, flag, unchangedFields, type SyncSpec } from '../spec.ts';
+import { allowed, denied, flag, unchangedFields, pullPage, type SyncSpec } from '../spec.ts';
 import type { SyncWriteContext } from '../write-context.ts';
 import { isParticipant, participantIds } from './conversations.ts';
 
@@ -47,18 +47,18 @@ export const messagesSpec: SyncSpec<'messages'> = {
     const row = await db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? fromRow(row) : null;
   },
-  async pull(db, userId, afterSeq, limit) {
-    const rows = await db
-      .selectFrom('messages as m')
-      .innerJoin('conversation_participants as p', 'p.conversation_id', 'm.conversation_id')
-      .selectAll('m')
-      .where('p.user_id', '=', userId)
-      .where('m.seq', '>', afterSeq)
-      .orderBy('m.seq')
-      .limit(limit)
-      .execute();
-    return rows.map((row) => ({ seq: row.seq, document: fromRow(row) }));
-  },
+  pull: (db, userId, afterSeq, limit) =>
+    pullPage(
+      db
+        .selectFrom('messages as m')
+        .innerJoin('conversation_participants as p', 'p.conversation_id', 'm.conversation_id')
+        .selectAll('m')
+        .where('p.user_id', '=', userId),
+      'm.seq',
+      afterSeq,
+      limit,
+      fromRow,
+    ),
   canSee: (db, userId, document) => isParticipant(db, document.conversationId, userId),
   async authorize(db, user, incoming, existing) {
     const problems = othersReceiptsChanged(incoming, existing, user.userId);

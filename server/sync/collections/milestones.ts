@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { WireDocument } from '../../../shared/sync/documents.ts';
 import { sameDocument } from '../../../shared/sync/merge.ts';
 import type { Database, MilestonesTable } from '../../db/schema.ts';
-import { neverWrittenByDevices, refuseDeviceWrite, type SyncSpec } from '../spec.ts';
+import { neverWrittenByDevices, refuseDeviceWrite, pullPage, type SyncSpec } from '../spec.ts';
 import { partiesOf } from './contracts.ts';
 
 type Milestone = WireDocument<'milestones'>;
@@ -46,18 +46,18 @@ export const milestonesSpec: SyncSpec<'milestones'> = {
       .executeTakeFirst();
     return row ? fromRow(row) : null;
   },
-  async pull(db, userId, afterSeq, limit) {
-    const rows = await db
-      .selectFrom('milestones as m')
-      .innerJoin('contracts as c', 'c.id', 'm.contract_id')
-      .selectAll('m')
-      .where((eb) => eb.or([eb('c.client_id', '=', userId), eb('c.freelancer_id', '=', userId)]))
-      .where('m.seq', '>', afterSeq)
-      .orderBy('m.seq')
-      .limit(limit)
-      .execute();
-    return rows.map((row) => ({ seq: row.seq, document: fromRow(row) }));
-  },
+  pull: (db, userId, afterSeq, limit) =>
+    pullPage(
+      db
+        .selectFrom('milestones as m')
+        .innerJoin('contracts as c', 'c.id', 'm.contract_id')
+        .selectAll('m')
+        .where((eb) => eb.or([eb('c.client_id', '=', userId), eb('c.freelancer_id', '=', userId)])),
+      'm.seq',
+      afterSeq,
+      limit,
+      fromRow,
+    ),
   async canSee(db, userId, document) {
     return (await contractParties(db, document.contractId)).includes(userId);
   },

@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { WireDocument } from '../../../shared/sync/documents.ts';
 import { sameDocument } from '../../../shared/sync/merge.ts';
 import type { NotificationsTable } from '../../db/schema.ts';
-import { allowed, denied, flag, unchangedFields, type SyncSpec } from '../spec.ts';
+import { allowed, denied, flag, unchangedFields, pullPage, type SyncSpec } from '../spec.ts';
 
 type Notification = WireDocument<'notifications'>;
 
@@ -34,17 +34,14 @@ export const notificationsSpec: SyncSpec<'notifications'> = {
       .executeTakeFirst();
     return row ? fromRow(row) : null;
   },
-  async pull(db, userId, afterSeq, limit) {
-    const rows = await db
-      .selectFrom('notifications')
-      .selectAll()
-      .where('user_id', '=', userId)
-      .where('seq', '>', afterSeq)
-      .orderBy('seq')
-      .limit(limit)
-      .execute();
-    return rows.map((row) => ({ seq: row.seq, document: fromRow(row) }));
-  },
+  pull: (db, userId, afterSeq, limit) =>
+    pullPage(
+      db.selectFrom('notifications').selectAll().where('user_id', '=', userId),
+      'seq',
+      afterSeq,
+      limit,
+      fromRow,
+    ),
   canSee: (_db, userId, document) => Promise.resolve(document.userId === userId),
   authorize(_db, _user, incoming, existing) {
     if (!existing) return Promise.resolve(denied(['', 'notifications are created by the server']));

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { WireDocument } from '../../../shared/sync/documents.ts';
 import type { UserSettingsTable } from '../../db/schema.ts';
-import { allowed, denied, flag, type SyncSpec } from '../spec.ts';
+import { allowed, denied, flag, pullPage, type SyncSpec } from '../spec.ts';
 
 type Settings = WireDocument<'settings'>;
 
@@ -29,17 +29,14 @@ export const settingsSpec: SyncSpec<'settings'> = {
       .executeTakeFirst();
     return row ? fromRow(row) : null;
   },
-  async pull(db, userId, afterSeq, limit) {
-    const rows = await db
-      .selectFrom('user_settings')
-      .selectAll()
-      .where('id', '=', userId)
-      .where('seq', '>', afterSeq)
-      .orderBy('seq')
-      .limit(limit)
-      .execute();
-    return rows.map((row) => ({ seq: row.seq, document: fromRow(row) }));
-  },
+  pull: (db, userId, afterSeq, limit) =>
+    pullPage(
+      db.selectFrom('user_settings').selectAll().where('id', '=', userId),
+      'seq',
+      afterSeq,
+      limit,
+      fromRow,
+    ),
   canSee: (_db, userId, document) => Promise.resolve(document.id === userId),
   authorize(_db, user, incoming) {
     if (incoming.id !== user.userId) {

@@ -1,5 +1,4 @@
 import {
-  Alert,
   Badge,
   Button,
   Card,
@@ -13,19 +12,20 @@ import {
   Title,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconAlertCircle, IconArrowLeft } from '@tabler/icons-react';
+import { IconArrowLeft } from '@tabler/icons-react';
 import { useState } from 'react';
-import { ProblemError } from '../../../shared/api/problem.ts';
 import type { ContractStatus } from '../../../shared/marketplace/contracts.ts';
 import { formatMoney } from '../../../shared/money/money.ts';
 import type { ContractDocument, MilestoneDocument } from '../../../shared/sync/documents.ts';
-import { readableError } from '../../api/problems.ts';
+import { refusedMoveText } from '../../api/problems.ts';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
+import { DismissibleAlert } from '../../ui/DismissibleAlert.tsx';
 import { formatDate, formatRelative } from '../../ui/format.ts';
 import { AnchorLink } from '../../ui/links.tsx';
 import { useSyncEngine, useSyncStartError } from '../../sync/SyncProvider.tsx';
 import { changeContractStatus } from './contracts-api.ts';
 import { ContractReviews } from './ContractReviews.tsx';
+import { ContractsCouldNotOpen } from './ContractsPage.tsx';
 import { useContract, useMilestones } from './contracts-data.ts';
 import {
   contractActions,
@@ -67,15 +67,7 @@ export function ContractPage({ contractId }: { contractId: string }) {
     return (
       <Stack gap="md" maw={960}>
         {back}
-        <Alert
-          color="red"
-          variant="light"
-          icon={<IconAlertCircle />}
-          role="alert"
-          title="Contracts on this device could not open"
-        >
-          {startError}
-        </Alert>
+        <ContractsCouldNotOpen reason={startError} />
       </Stack>
     );
   }
@@ -285,15 +277,7 @@ function StatusActions({ contract, me }: { contract: ContractDocument; me: strin
       notifications.show({ color: 'teal', title: 'Contract updated', message: movedMessages[to] });
       setConfirming(null);
     } catch (error) {
-      const allowedNow =
-        error instanceof ProblemError && error.problem.allowed
-          ? ` Allowed now: ${
-              error.problem.allowed
-                .map((status) => contractStatusLabels[status as ContractStatus] ?? status)
-                .join(', ') || 'nothing, it is final'
-            }.`
-          : '';
-      setFailure(readableError(error) + allowedNow);
+      setFailure(refusedMoveText(error, contractStatusLabels, 'nothing, it is final'));
       setConfirming(null);
     } finally {
       setBusy(null);
@@ -334,18 +318,9 @@ function StatusActions({ contract, me }: { contract: ContractDocument; me: strin
         </Group>
       )}
       {failure && (
-        <Alert
-          color="red"
-          variant="light"
-          icon={<IconAlertCircle />}
-          role="alert"
-          title="The contract was not changed"
-          withCloseButton
-          closeButtonLabel="Dismiss"
-          onClose={() => setFailure(null)}
-        >
+        <DismissibleAlert title="The contract was not changed" onDismiss={() => setFailure(null)}>
           {failure}
-        </Alert>
+        </DismissibleAlert>
       )}
       <ConfirmDialog
         opened={confirming !== null}

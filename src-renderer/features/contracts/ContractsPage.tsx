@@ -59,15 +59,7 @@ export function ContractsPage({ status }: { status: ContractStatus | undefined }
       </div>
 
       {!engine && startError ? (
-        <Alert
-          color="red"
-          variant="light"
-          icon={<IconAlertCircle />}
-          role="alert"
-          title="Contracts on this device could not open"
-        >
-          {startError}
-        </Alert>
+        <ContractsCouldNotOpen reason={startError} />
       ) : !contracts || !counts ? (
         <Stack gap="sm" aria-busy="true" aria-label="Loading contracts" role="status">
           {[0, 1, 2].map((row) => (
@@ -117,6 +109,21 @@ export function ContractsPage({ status }: { status: ContractStatus | undefined }
         </>
       )}
     </Stack>
+  );
+}
+
+/** This device's database did not open, so no contract can show: why, in words. */
+export function ContractsCouldNotOpen({ reason }: { reason: string }) {
+  return (
+    <Alert
+      color="red"
+      variant="light"
+      icon={<IconAlertCircle />}
+      role="alert"
+      title="Contracts on this device could not open"
+    >
+      {reason}
+    </Alert>
   );
 }
 

@@ -1,21 +1,11 @@
-import {
-  Anchor,
-  Avatar,
-  Badge,
-  Card,
-  Group,
-  Image,
-  SimpleGrid,
-  Stack,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Avatar, Badge, Card, Group, Image, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconExternalLink } from '@tabler/icons-react';
 import { useId } from 'react';
 import type { FreelancerProfile, PortfolioItem } from '../../../shared/marketplace/profiles.ts';
 import type { Review, ReviewPage } from '../../../shared/marketplace/reviews.ts';
 import { formatMoney } from '../../../shared/money/money.ts';
 import { countryName, formatDate } from '../../ui/format.ts';
+import { OutsideLink } from '../../ui/links.tsx';
 import { blobUrl } from '../messages/messages-api.ts';
 import { useSessionStore } from '../session/session-store.ts';
 import { FavoriteButton } from './FavoriteButton.tsx';
@@ -228,15 +218,13 @@ function PortfolioCard({ item }: { item: PortfolioItem }) {
           {item.title}
         </Text>
         {item.url && (
-          <Anchor
+          <OutsideLink
             href={item.url}
-            target="_blank"
-            rel="noopener noreferrer nofollow"
             size="sm"
             aria-label={`Open ${item.title} (outside MegiLance)`}
           >
             <IconExternalLink size={16} />
-          </Anchor>
+          </OutsideLink>
         )}
       </Group>
       {item.completedOn && (

@@ -1,8 +1,9 @@
-import { Alert, Button, FileButton, Group, Loader, Pill, Stack, Text } from '@mantine/core';
+import { Button, FileButton, Group, Loader, Pill, Stack, Text } from '@mantine/core';
 import { IconPaperclip } from '@tabler/icons-react';
 import { useId, useRef, useState } from 'react';
 import { MAX_PROJECT_ATTACHMENTS } from '../../../shared/marketplace/attachments.ts';
 import { readableError } from '../../api/problems.ts';
+import { DismissibleAlert } from '../../ui/DismissibleAlert.tsx';
 import { uploadBlob } from '../messages/messages-api.ts';
 import { formatBytes } from '../messages/messages-model.ts';
 import { addProjectAttachment } from './attachments-api.ts';
@@ -97,20 +98,13 @@ export function PendingAttachmentsField({ pending }: { pending: PendingAttachmen
         </Text>
       </div>
       {pending.refusals.length > 0 && (
-        <Alert
-          color="red"
-          role="alert"
-          withCloseButton
-          closeButtonLabel="Dismiss"
-          onClose={pending.dismissRefusals}
-          py={6}
-        >
+        <DismissibleAlert compact onDismiss={pending.dismissRefusals}>
           {pending.refusals.map((refusal) => (
             <Text key={refusal} size="sm">
               {refusal}
             </Text>
           ))}
-        </Alert>
+        </DismissibleAlert>
       )}
       {pending.files.length > 0 && (
         <Group gap={6} role="list" aria-label="Files to attach">

@@ -1,8 +1,5 @@
 import {
   ActionIcon,
-  Alert,
-  Anchor,
-  Box,
   Button,
   Card,
   FileButton,
@@ -11,16 +8,8 @@ import {
   Stack,
   Text,
   Title,
-  Tooltip,
 } from '@mantine/core';
-import {
-  IconAlertCircle,
-  IconAlertTriangle,
-  IconFile,
-  IconPaperclip,
-  IconPhoto,
-  IconTrash,
-} from '@tabler/icons-react';
+import { IconPaperclip, IconTrash } from '@tabler/icons-react';
 import { useEffect, useId, useRef, useState } from 'react';
 import {
   MAX_PROJECT_ATTACHMENTS,
@@ -29,12 +18,13 @@ import {
 import { editableStatuses, type Project } from '../../../shared/marketplace/projects.ts';
 import { readableError } from '../../api/problems.ts';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
+import { DismissibleAlert } from '../../ui/DismissibleAlert.tsx';
+import { FileLine } from '../messages/FileLine.tsx';
 import { uploadBlob } from '../messages/messages-api.ts';
 import { formatBytes } from '../messages/messages-model.ts';
 import { useSessionStore } from '../session/session-store.ts';
 import {
   addProjectAttachment,
-  downloadFile,
   listProjectAttachments,
   removeProjectAttachment,
 } from './attachments-api.ts';
@@ -153,14 +143,7 @@ export function ProjectAttachments({ project }: { project: Project }) {
           )}
         </Group>
         {errors.length > 0 && (
-          <Alert
-            color="red"
-            icon={<IconAlertCircle />}
-            role="alert"
-            withCloseButton
-            closeButtonLabel="Dismiss"
-            onClose={() => setErrors([])}
-          >
+          <DismissibleAlert onDismiss={() => setErrors([])}>
             <Stack gap={4}>
               {errors.map((error) => (
                 <Text key={error} size="sm">
@@ -168,7 +151,7 @@ export function ProjectAttachments({ project }: { project: Project }) {
                 </Text>
               ))}
             </Stack>
-          </Alert>
+          </DismissibleAlert>
         )}
         {loadError && (
           <Text size="sm" c="red" role="alert">
@@ -223,47 +206,12 @@ export function ProjectAttachments({ project }: { project: Project }) {
 }
 
 function FileRow({ file, onRemove }: { file: ProjectAttachment; onRemove?: () => void }) {
-  const [state, setState] = useState<'idle' | 'loading' | { failed: string }>('idle');
-  const save = async () => {
-    setState('loading');
-    try {
-      await downloadFile(file);
-      setState('idle');
-    } catch (error) {
-      setState({ failed: readableError(error) });
-    }
-  };
-  const image = file.mimeType.startsWith('image/');
   return (
-    <Group component="li" gap="xs" wrap="nowrap" aria-label={file.name}>
-      {image ? <IconPhoto size={18} aria-hidden /> : <IconFile size={18} aria-hidden />}
-      <Box miw={0} style={{ flex: 1 }}>
-        <Anchor
-          component="button"
-          type="button"
-          size="sm"
-          fw={500}
-          truncate="end"
-          maw="100%"
-          aria-label={`Download ${file.name}`}
-          onClick={() => void save()}
-        >
-          {file.name}
-        </Anchor>
-        <Text size="xs" c="dimmed">
-          {formatBytes(file.size)} · {fileTypeLabel(file.mimeType)}
-        </Text>
-      </Box>
-      {state === 'loading' && <Loader size="xs" aria-label={`Downloading ${file.name}`} />}
-      {typeof state === 'object' && (
-        <Tooltip label={state.failed} multiline w={240}>
-          <IconAlertTriangle
-            size={16}
-            color="var(--mantine-color-yellow-6)"
-            aria-label={`Could not download ${file.name}: ${state.failed}`}
-          />
-        </Tooltip>
-      )}
+    <FileLine
+      component="li"
+      file={file}
+      details={`${formatBytes(file.size)} · ${fileTypeLabel(file.mimeType)}`}
+    >
       {onRemove && (
         <ActionIcon
           variant="subtle"
@@ -274,7 +222,7 @@ function FileRow({ file, onRemove }: { file: ProjectAttachment; onRemove?: () =>
           <IconTrash size={16} />
         </ActionIcon>
       )}
-    </Group>
+    </FileLine>
   );
 }
 

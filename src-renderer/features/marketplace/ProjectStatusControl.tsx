@@ -6,8 +6,7 @@ import {
   type Project,
   type ProjectStatus,
 } from '../../../shared/marketplace/projects.ts';
-import { ProblemError } from '../../../shared/api/problem.ts';
-import { readableError } from '../../api/problems.ts';
+import { refusedMoveText } from '../../api/problems.ts';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { changeProjectStatus } from './marketplace-api.ts';
 import { projectStatusActions, projectStatusLabels } from './marketplace-format.ts';
@@ -42,18 +41,10 @@ export function ProjectStatusControl({
       });
       setConfirming(null);
     } catch (error) {
-      const allowedNow =
-        error instanceof ProblemError && error.problem.allowed
-          ? ` Allowed now: ${
-              error.problem.allowed
-                .map((status) => projectStatusLabels[status as ProjectStatus] ?? status)
-                .join(', ') || 'none'
-            }.`
-          : '';
       notifications.show({
         color: 'red',
         title: 'Could not change the status',
-        message: readableError(error) + allowedNow,
+        message: refusedMoveText(error, projectStatusLabels, 'none'),
       });
     } finally {
       setBusy(null);

@@ -28,21 +28,25 @@ import { Empty, LoadError, LoadingBlock } from './ListStates.tsx';
 import { decideProposal, listProjectProposals } from './marketplace-api.ts';
 import {
   bidText,
+  countText,
   durationText,
   proposalStatusColors,
   proposalStatusLabels,
 } from './marketplace-format.ts';
 import { formatMoney } from '../../../shared/money/money.ts';
-import { PersonName, usePeople } from './people.tsx';
+import { PersonName } from './people.tsx';
+import { ratingText } from './ReviewsSection.tsx';
 import { RichText } from './RichText.tsx';
 import { usePagedList } from './use-paged-list.ts';
 
 type Filter = 'open' | 'shortlisted' | 'all';
 
 const isOpen = (proposal: Proposal) => openProposalStatuses.includes(proposal.status);
+const nameOf = (proposal: Proposal) => proposal.freelancer.name;
 
 /**
- * The client's review of a project's proposals, side by side: each proposal a column with its
+ * The client's review of a project's proposals, side by side: each proposal a column with who
+ * sent it (headline, public rating, jobs done, usual rate: all in the proposal's answer), its
  * bid, duration, plan and cover letter, and what may still be decided on it.
  */
 export function ProposalReview({
@@ -70,7 +74,6 @@ export function ProposalReview({
   const [accepting, setAccepting] = useState<Proposal | null>(null);
   const [rejecting, setRejecting] = useState<Proposal | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
-  const people = usePeople(proposals.items?.map((proposal) => proposal.freelancerId) ?? []);
 
   const all = proposals.items ?? [];
   const counts = {
@@ -85,8 +88,6 @@ export function ProposalReview({
         ? isOpen(proposal)
         : proposal.status === 'shortlisted',
   );
-  const nameOf = (proposal: Proposal) => people.nameOf(proposal.freelancerId);
-
   const decide = async (proposal: Proposal, decision: 'shortlist' | 'reject') => {
     setBusy(proposal.id);
     try {
@@ -172,7 +173,7 @@ export function ProposalReview({
                   </Table.Th>
                   {shown.map((proposal) => (
                     <Table.Th key={proposal.id} w={280} scope="col">
-                      <PersonName userId={proposal.freelancerId} name={nameOf(proposal)} />
+                      <PersonName userId={proposal.freelancer.id} name={nameOf(proposal)} />
                     </Table.Th>
                   ))}
                 </Table.Tr>
@@ -184,6 +185,42 @@ export function ProposalReview({
                       <Badge variant="light" color={proposalStatusColors[proposal.status]}>
                         {proposalStatusLabels[proposal.status]}
                       </Badge>
+                    </Table.Td>
+                  ))}
+                </Row>
+                <Row label="Headline">
+                  {shown.map(({ id, freelancer }) => (
+                    <Table.Td key={id}>
+                      <Text size="sm" c={freelancer.headline ? undefined : 'dimmed'}>
+                        {freelancer.headline ?? 'No headline'}
+                      </Text>
+                    </Table.Td>
+                  ))}
+                </Row>
+                <Row label="Rating">
+                  {shown.map(({ id, freelancer: { stats } }) => (
+                    <Table.Td key={id}>
+                      <Text size="sm">
+                        {ratingText({ average: stats.rating, count: stats.reviewCount })}
+                      </Text>
+                    </Table.Td>
+                  ))}
+                </Row>
+                <Row label="Jobs done">
+                  {shown.map(({ id, freelancer: { stats } }) => (
+                    <Table.Td key={id}>
+                      <Text size="sm">{countText(stats.jobsDone, 'job', 'jobs')}</Text>
+                    </Table.Td>
+                  ))}
+                </Row>
+                <Row label="Usual rate">
+                  {shown.map(({ id, freelancer }) => (
+                    <Table.Td key={id}>
+                      <Text size="sm" c={freelancer.hourlyRate ? undefined : 'dimmed'}>
+                        {freelancer.hourlyRate
+                          ? `${formatMoney(freelancer.hourlyRate)} per hour`
+                          : 'Not given'}
+                      </Text>
                     </Table.Td>
                   ))}
                 </Row>

@@ -1,11 +1,12 @@
 import { Typography } from '@mantine/core';
 import { createElement, type ReactNode } from 'react';
+import { allowedLink, outsideLink, richTextTags } from '../../../shared/marketplace/rich-text.ts';
 
 /**
  * Rich text the server sanitised (project descriptions, cover letters), shown without ever
  * handing markup to the DOM: the HTML is parsed into an inert document (DOMParser runs no
  * script and loads nothing) and rebuilt as React elements from the same allow-list the server
- * applies (server/marketplace/sanitize.ts), with no attributes but a link's checked `href`.
+ * applies (shared/marketplace/rich-text.ts), with no attributes but a link's checked `href`.
  * So even a row that slipped past sanitising cannot run, load or style anything here.
  */
 export function RichText({ html, label }: { html: string; label?: string }) {
@@ -17,24 +18,7 @@ export function RichText({ html, label }: { html: string; label?: string }) {
   );
 }
 
-const allowedTags = new Set([
-  'p',
-  'br',
-  'strong',
-  'b',
-  'em',
-  'i',
-  'u',
-  's',
-  'ul',
-  'ol',
-  'li',
-  'blockquote',
-  'code',
-  'pre',
-  'h3',
-  'h4',
-]);
+const allowedTags = new Set(richTextTags);
 
 /** Elements whose content is not words a reader should see. */
 const droppedWithContent = new Set(['script', 'style', 'template', 'noscript', 'iframe', 'object']);
@@ -50,11 +34,11 @@ function toReact(node: Node, key: number): ReactNode {
   if (droppedWithContent.has(tag)) return null;
   if (tag === 'br') return <br key={key} />;
   if (tag === 'a') {
-    const href = safeHref(node.getAttribute('href'));
+    const href = allowedLink(node.getAttribute('href'));
     if (!href) return <span key={key}>{childrenOf(node)}</span>;
     // Opened outside the app (the main process allows only plain http(s) there).
     return (
-      <a key={key} href={href} target="_blank" rel="noopener noreferrer nofollow">
+      <a key={key} href={href} target={outsideLink.target} rel={outsideLink.rel}>
         {childrenOf(node)}
       </a>
     );
@@ -62,14 +46,4 @@ function toReact(node: Node, key: number): ReactNode {
   // Not on the allow-list: keep its words, lose the element.
   if (!allowedTags.has(tag)) return <span key={key}>{childrenOf(node)}</span>;
   return createElement(tag, { key }, ...childrenOf(node));
-}
-
-function safeHref(raw: string | null): string | null {
-  if (!raw) return null;
-  try {
-    const url = new URL(raw);
-    return ['http:', 'https:', 'mailto:'].includes(url.protocol) ? url.href : null;
-  } catch {
-    return null;
-  }
 }

@@ -1,8 +1,8 @@
-import { Box, Group, Select, Stack, Text, Title } from '@mantine/core';
+import { Group, Text } from '@mantine/core';
 import { IconSearchOff } from '@tabler/icons-react';
 import { useNavigate } from '@tanstack/react-router';
 import { useEffect } from 'react';
-import type { Suggestion } from '../../../shared/marketplace/search.ts';
+import type { ProjectSearchSort, Suggestion } from '../../../shared/marketplace/search.ts';
 import { ensureCategories, findCategory, useCategoryStore } from './category-store.ts';
 import { Empty, PagedItems } from './ListStates.tsx';
 import { searchProjects } from './marketplace-api.ts';
@@ -10,6 +10,7 @@ import { ProjectCard } from './ProjectCard.tsx';
 import { SaveSearchButton } from './SaveSearchButton.tsx';
 import { SearchBox } from './SearchBox.tsx';
 import { SearchFilters } from './SearchFilters.tsx';
+import { SearchLayout, SortSelect } from './SearchLayout.tsx';
 import {
   hasFilters,
   searchKey,
@@ -19,7 +20,7 @@ import {
 } from './search-params.ts';
 import { usePagedList } from './use-paged-list.ts';
 
-const sortOptions = [
+const sortOptions: Array<{ value: ProjectSearchSort; label: string }> = [
   { value: 'relevance', label: 'Best match' },
   { value: 'newest', label: 'Newest' },
   { value: 'budget', label: 'Highest budget' },
@@ -56,75 +57,59 @@ export function SearchPage({ params }: { params: SearchParams }) {
   const category = findCategory(tree, params.category);
 
   return (
-    <Stack gap="md">
-      <Title order={1} fz={28}>
-        Search projects
-      </Title>
-      <SearchBox
-        initial={params.q ?? ''}
-        onSearch={(q) => show({ ...params, q: q || undefined })}
-        onPick={pick}
-      />
-      <Group align="flex-start" gap="lg" wrap="nowrap">
-        <Box w={280} style={{ flexShrink: 0 }}>
-          <SearchFilters params={params} onChange={show} />
-        </Box>
-        <Stack gap="sm" style={{ flex: 1, minWidth: 0 }} component="section" aria-label="Results">
-          <Group justify="space-between" align="flex-end">
-            <Text size="sm" c="dimmed" aria-live="polite">
-              {results.items === undefined
-                ? 'Searching…'
-                : resultsSummary(
-                    results.items.length,
-                    results.hasMore,
-                    params.q,
-                    category?.node.name,
-                  )}
-            </Text>
-            <Group gap="xs" align="flex-end">
-              <SaveSearchButton params={params} />
-              <Select
-                label="Sort by"
-                size="xs"
-                w={170}
-                data={
-                  params.q
-                    ? sortOptions
-                    : sortOptions.filter((option) => option.value !== 'relevance')
-                }
-                value={sort}
-                allowDeselect={false}
-                onChange={(value) =>
-                  show({
-                    ...params,
-                    sort: sortOptions.find((option) => option.value === value)
-                      ?.value as SearchParams['sort'],
-                  })
-                }
-              />
-            </Group>
+    <SearchLayout
+      title="Search projects"
+      search={
+        <SearchBox
+          initial={params.q ?? ''}
+          onSearch={(q) => show({ ...params, q: q || undefined })}
+          onPick={pick}
+        />
+      }
+      filters={<SearchFilters params={params} onChange={show} />}
+      controls={
+        <Group justify="space-between" align="flex-end">
+          <Text size="sm" c="dimmed" aria-live="polite">
+            {results.items === undefined
+              ? 'Searching…'
+              : resultsSummary(
+                  results.items.length,
+                  results.hasMore,
+                  params.q,
+                  category?.node.name,
+                )}
+          </Text>
+          <Group gap="xs" align="flex-end">
+            <SaveSearchButton params={params} />
+            <SortSelect
+              options={sortOptions}
+              value={sort}
+              hasWords={Boolean(params.q)}
+              onChange={(picked) => show({ ...params, sort: picked })}
+            />
           </Group>
-          <PagedItems
-            list={results}
-            label="Search results"
-            loadingLabel="Searching projects"
-            errorTitle="Could not search"
-            empty={
-              <Empty
-                icon={<IconSearchOff size={28} />}
-                title="No open projects match"
-                description={
-                  hasFilters(params)
-                    ? 'Try fewer filters, or other words.'
-                    : 'Try other words, or browse by category.'
-                }
-              />
+        </Group>
+      }
+    >
+      <PagedItems
+        list={results}
+        label="Search results"
+        loadingLabel="Searching projects"
+        errorTitle="Could not search"
+        empty={
+          <Empty
+            icon={<IconSearchOff size={28} />}
+            title="No open projects match"
+            description={
+              hasFilters(params)
+                ? 'Try fewer filters, or other words.'
+                : 'Try other words, or browse by category.'
             }
-            render={(hit) => <ProjectCard project={hit} />}
           />
-        </Stack>
-      </Group>
-    </Stack>
+        }
+        render={(hit) => <ProjectCard project={hit} />}
+      />
+    </SearchLayout>
   );
 }
 

@@ -3,6 +3,7 @@ import {
   type FreelancerSearchSort,
 } from '../../../shared/marketplace/profiles.ts';
 import { isKnownCurrency } from '../../../shared/money/money.ts';
+import { minorFromAddress } from './search-params.ts';
 
 /** The query string of `GET /search/freelancers`. */
 export type FreelancerSearchRequest = {
@@ -30,13 +31,6 @@ export type FreelancerSearchParams = {
   sort?: FreelancerSearchSort;
 };
 
-const minor = (value: unknown) => {
-  const number = typeof value === 'string' ? Number(value) : value;
-  return typeof number === 'number' && Number.isSafeInteger(number) && number >= 0
-    ? number
-    : undefined;
-};
-
 export function validateFreelancerSearch(search: Record<string, unknown>): FreelancerSearchParams {
   const rating = Number(search.minRating);
   const params: FreelancerSearchParams = {
@@ -45,8 +39,8 @@ export function validateFreelancerSearch(search: Record<string, unknown>): Freel
       typeof search.skills === 'string' && search.skills.trim()
         ? search.skills.slice(0, 2000)
         : undefined,
-    rateMin: minor(search.rateMin),
-    rateMax: minor(search.rateMax),
+    rateMin: minorFromAddress(search.rateMin),
+    rateMax: minorFromAddress(search.rateMax),
     currency:
       typeof search.currency === 'string' && isKnownCurrency(search.currency)
         ? search.currency

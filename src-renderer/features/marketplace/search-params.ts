@@ -47,7 +47,8 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const text = (value: unknown, max: number) =>
   typeof value === 'string' && value.trim() && value.length <= max ? value : undefined;
 
-const minor = (value: unknown) => {
+/** An amount in minor units from the address, or undefined when it is not one. */
+export const minorFromAddress = (value: unknown) => {
   const number = typeof value === 'string' ? Number(value) : value;
   return typeof number === 'number' && Number.isSafeInteger(number) && number >= 0
     ? number
@@ -62,8 +63,8 @@ export function validateSearchParams(search: Record<string, unknown>): SearchPar
         ? search.category
         : undefined,
     skills: text(search.skills, 2000),
-    budgetMin: minor(search.budgetMin),
-    budgetMax: minor(search.budgetMax),
+    budgetMin: minorFromAddress(search.budgetMin),
+    budgetMax: minorFromAddress(search.budgetMax),
     currency:
       typeof search.currency === 'string' && isKnownCurrency(search.currency)
         ? search.currency

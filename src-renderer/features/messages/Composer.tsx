@@ -1,6 +1,5 @@
 import {
   ActionIcon,
-  Alert,
   FileButton,
   Group,
   Loader,
@@ -9,10 +8,11 @@ import {
   Textarea,
   Tooltip,
 } from '@mantine/core';
-import { IconAlertCircle, IconPaperclip, IconSend2 } from '@tabler/icons-react';
+import { IconPaperclip, IconSend2 } from '@tabler/icons-react';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { Attachment } from '../../../shared/sync/documents.ts';
 import { readableError } from '../../api/problems.ts';
+import { DismissibleAlert } from '../../ui/DismissibleAlert.tsx';
 import type { SyncEngine } from '../../sync/engine.ts';
 import { maxAttachmentBytes, uploadBlob } from './messages-api.ts';
 import { sendMessage } from './messages-data.ts';
@@ -130,18 +130,9 @@ export function Composer({
   return (
     <Stack gap={6} p="sm" style={{ borderTop: '1px solid var(--mantine-color-default-border)' }}>
       {error && (
-        <Alert
-          color="red"
-          variant="light"
-          icon={<IconAlertCircle />}
-          role="alert"
-          withCloseButton
-          closeButtonLabel="Dismiss"
-          onClose={() => setError(null)}
-          py={6}
-        >
+        <DismissibleAlert compact onDismiss={() => setError(null)}>
           {error}
-        </Alert>
+        </DismissibleAlert>
       )}
       {uploads.length > 0 && (
         <Group gap={6} role="group" aria-label="Files to send">

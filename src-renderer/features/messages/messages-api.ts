@@ -79,6 +79,17 @@ export function blobUrl(hash: string, mimeType: string): Promise<string> {
   return url;
 }
 
+/**
+ * Saves a file to the person's disk: the bytes come through the API client (with the bearer
+ * token, which a plain link cannot send) and leave as a download of a `blob:` URL.
+ */
+export async function downloadFile(file: { hash: string; name: string; mimeType: string }) {
+  const link = document.createElement('a');
+  link.href = await blobUrl(file.hash, file.mimeType);
+  link.download = file.name;
+  link.click();
+}
+
 // Another account must never see this one's files, not even from a cache.
 useSessionStore.subscribe((state, previous) => {
   if (state.user?.id === previous.user?.id) return;

@@ -1,29 +1,13 @@
-import {
-  ActionIcon,
-  Alert,
-  Anchor,
-  Button,
-  Card,
-  Group,
-  Stack,
-  Text,
-  Title,
-  Tooltip,
-} from '@mantine/core';
+import { ActionIcon, Button, Card, Group, Stack, Text, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import {
-  IconAlertCircle,
-  IconArrowDown,
-  IconArrowUp,
-  IconEdit,
-  IconPlus,
-  IconTrash,
-} from '@tabler/icons-react';
+import { IconArrowDown, IconArrowUp, IconEdit, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useId, useState } from 'react';
 import { MAX_PORTFOLIO_ITEMS, type PortfolioItem } from '../../../shared/marketplace/profiles.ts';
 import { readableError } from '../../api/problems.ts';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
+import { DismissibleAlert } from '../../ui/DismissibleAlert.tsx';
 import { formatDate } from '../../ui/format.ts';
+import { OutsideLink } from '../../ui/links.tsx';
 import { htmlToPlainText } from '../marketplace/plain-text.ts';
 import { RichText } from '../marketplace/RichText.tsx';
 import {
@@ -98,18 +82,7 @@ export function PortfolioEditor({ initial }: { initial: PortfolioItem[] }) {
           are saved one by one, as you make them.
         </Text>
       </div>
-      {error && (
-        <Alert
-          color="red"
-          icon={<IconAlertCircle />}
-          role="alert"
-          withCloseButton
-          closeButtonLabel="Dismiss"
-          onClose={() => setError(null)}
-        >
-          {error}
-        </Alert>
-      )}
+      {error && <DismissibleAlert onDismiss={() => setError(null)}>{error}</DismissibleAlert>}
       {items.length === 0 && editing !== 'new' && (
         <Text size="sm" c="dimmed">
           Nothing in your portfolio yet.
@@ -229,15 +202,9 @@ function PortfolioRow({
                 </Text>
               )}
               {item.url && (
-                <Anchor
-                  href={item.url}
-                  target="_blank"
-                  rel="noopener noreferrer nofollow"
-                  size="xs"
-                  truncate="end"
-                >
+                <OutsideLink href={item.url} size="xs" truncate="end">
                   {item.url}
-                </Anchor>
+                </OutsideLink>
               )}
             </Group>
           )}

@@ -50,7 +50,7 @@ function ProfileForm({ user }: { user: User }) {
   const freelancer = user.role === 'freelancer';
   const form = useForm<ProfileValues>({
     initialValues: profileValuesOf(user),
-    validate: validateProfile,
+    validate: (values) => validateProfile(values, freelancer),
   });
 
   const submit = form.onSubmit(async (values) => {

@@ -91,12 +91,20 @@ export function profileInputOf(
   };
 }
 
-export function validateProfile(values: ProfileValues): Record<string, string> {
+/**
+ * The shared schema's checks on exactly what Save will send: with `accountOnly` (a freelancer's
+ * tab, where the rate is not shown) the rate is neither sent nor checked, so a stored rate the
+ * rules no longer take cannot block a change of name behind a field nobody sees.
+ */
+export function validateProfile(
+  values: ProfileValues,
+  accountOnly = false,
+): Record<string, string> {
   const errors: Record<string, string> = {};
-  const rate = parseRate(values);
+  const rate = accountOnly ? ({ ok: true, rate: null } as const) : parseRate(values);
   if (!rate.ok) errors.rateAmount = rate.error;
   const result = updateProfileInputSchema.safeParse(
-    profileInputOf(values, rate.ok ? rate.rate : null),
+    profileInputOf(values, rate.ok ? rate.rate : null, accountOnly),
   );
   if (!result.success) {
     for (const issue of result.error.issues) {
