@@ -9,6 +9,8 @@ import type { AuthResult } from '../../shared/accounts/auth.ts';
 import { client } from '../support/http.ts';
 
 const root = join(import.meta.dirname, '..', '..');
+/** Every server started here; a failed assertion must not leave one running after the run. */
+const started = new Set<ChildProcess>();
 
 /** `npm run server` as a user runs it: a child process configured only by its environment. */
 function runServer(env: Record<string, string>) {
@@ -17,6 +19,8 @@ function runServer(env: Record<string, string>) {
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.add(child);
+  child.once('exit', () => started.delete(child));
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -39,6 +43,7 @@ async function exitOf(child: ChildProcess) {
 describe('the server process', () => {
   const dirs: string[] = [];
   afterAll(async () => {
+    for (const child of started) child.kill('SIGKILL');
     await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
