@@ -139,4 +139,52 @@ describe('npm start without an Electron binary', () => {
       /exited with 1: MegiLance could not start: MEGILANCE_SEED must be 1 .* not "maybe"/,
     );
   });
+
+  // `script` (util-linux, on every Debian) gives the start a terminal, as a user at a shell has.
+  it('asks on a terminal, and Enter means yes', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'megilance-start-tty-'));
+    dirs.push(dataDir);
+    const [serverPort, hostPort] = [await freePort(), await freePort()];
+    const child = spawn(
+      'script',
+      ['-qfec', `"${process.execPath}" scripts/start.ts`, '/dev/null'],
+      {
+        cwd: root,
+        detached: true,
+        env: {
+          ...process.env,
+          DATA_DIR: dataDir,
+          PORT: String(serverPort),
+          MEGILANCE_HOST_PORT: String(hostPort),
+          MEGILANCE_PROFILE: `start-test-${process.pid}`,
+          MEGILANCE_NO_ELECTRON_DOWNLOAD: '1',
+        },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    const waitFor = (pattern: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (pattern.test(output)) resolve();
+        };
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          check();
+        });
+        child.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${output}`)));
+        check();
+      });
+    try {
+      await waitFor(/The database is empty\. Fill it with demo data .*\[Y\/n\]/);
+      child.stdin.write('\r');
+      await waitFor(/No Electron binary here/);
+      expect(output).toContain('2 new demo account(s)');
+      expect(output).toMatch(/Marketplace data: 50 clients, 200 freelancers, 1000 projects/);
+    } finally {
+      // The terminal's whole process group: `script` and the start beneath it.
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGINT');
+      if (child.exitCode === null) await once(child, 'exit');
+    }
+  });
 });
