@@ -227,10 +227,10 @@ describe('reviews after a contract ends, on both parties’ devices', () => {
   });
 
   it('logged no unexpected errors in any window', () => {
-    // The refused review's answer; the server was stopped on purpose: refused connections.
+    // The refused review's answer; the server was stopped on purpose: refused or cut-short connections.
     const expected = [
       /^Failed to load resource: the server responded with a status of 422\b/,
-      /ERR_CONNECTION_REFUSED|ERR_INTERNET_DISCONNECTED|ERR_NETWORK_CHANGED/,
+      /ERR_CONNECTION_(REFUSED|RESET)|ERR_INTERNET_DISCONNECTED|ERR_NETWORK_CHANGED/,
       /WebSocket connection to .* failed/,
     ];
     expect(unexpectedErrors(stage.devices, expected)).toEqual([]);
