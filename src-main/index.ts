@@ -3,7 +3,7 @@
  * follows the Electron checklist deny-by-default from the first window (see security.ts,
  * window.ts, app-protocol.ts, ipc/register.ts).
  */
-import { app, BrowserWindow, dialog, session } from 'electron';
+import { app, BrowserWindow, dialog, powerMonitor, session } from 'electron';
 import { join } from 'node:path';
 import { registerAppScheme, serveAppProtocol } from './app-protocol.ts';
 import { loadDesktopConfig } from './config.ts';
@@ -11,6 +11,7 @@ import { registerIpcHandlers } from './ipc/register.ts';
 import { consoleLog } from './log.ts';
 import { hardenSession, hardenWebContents } from './security.ts';
 import { createMainServices } from './services.ts';
+import { createPowerEventHub } from './tracker/capabilities.ts';
 import { createMainWindow } from './window.ts';
 
 const log = consoleLog;
@@ -47,7 +48,23 @@ async function start(): Promise<void> {
   await app.whenReady();
   hardenSession(session.defaultSession, log);
   serveAppProtocol({ rendererDir, serverUrl: config.serverUrl });
-  const services = await createMainServices({ config, host: 'electron', log });
+  // The tracker's OS capabilities: powerMonitor's events and the system idle time.
+  const power = createPowerEventHub();
+  powerMonitor.on('suspend', () => power.emit('suspend'));
+  powerMonitor.on('resume', () => power.emit('resume'));
+  powerMonitor.on('lock-screen', () => power.emit('lock-screen'));
+  powerMonitor.on('unlock-screen', () => power.emit('unlock-screen'));
+  powerMonitor.on('shutdown', () => power.emit('shutdown'));
+  const services = await createMainServices({
+    config,
+    host: 'electron',
+    log,
+    dataDir: app.getPath('userData'),
+    idle: { available: true, idleSeconds: () => powerMonitor.getSystemIdleTime() },
+    power,
+  });
+  // Quitting the app stops a running timer there; a crash instead leaves it to recovery.
+  app.on('will-quit', () => services.tracker.quit());
   registerIpcHandlers(services.handlers, log);
   log.info(`server ${config.serverUrl}, keychain ${services.keychain.kind}`);
 

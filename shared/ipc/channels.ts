@@ -9,6 +9,13 @@ export const ipcChannels = [
   'session.signIn',
   'session.refresh',
   'session.signOut',
+  'tracker.status',
+  'tracker.start',
+  'tracker.stop',
+  'tracker.switch',
+  'tracker.setMemo',
+  'tracker.answerIdle',
+  'tracker.segments',
 ] as const;
 
 export type IpcChannel = (typeof ipcChannels)[number];

@@ -3,6 +3,14 @@ import { problemSchema, type Problem } from '../api/problem.ts';
 import { loginInputSchema, registerInputSchema } from '../accounts/auth.ts';
 import { userSchema } from '../accounts/user.ts';
 import type { IpcChannel } from './channels.ts';
+import {
+  trackerAnswerIdleInputSchema,
+  trackerMemoInputSchema,
+  trackerSegmentSchema,
+  trackerSegmentsInputSchema,
+  trackerStartInputSchema,
+  trackerStatusSchema,
+} from './tracker.ts';
 
 /**
  * The `window.megilance` contract. The Electron preload and the browser host implement it;
@@ -39,6 +47,14 @@ export const ipcContract = {
   'session.signIn': { input: loginInputSchema.omit({ deviceName: true }), output: signedInSchema },
   'session.refresh': { input: noInput, output: accessTokenSchema },
   'session.signOut': { input: noInput, output: z.null() },
+  /** The renderer polls this (there is no main→renderer push over the browser-host bridge). */
+  'tracker.status': { input: noInput, output: trackerStatusSchema },
+  'tracker.start': { input: trackerStartInputSchema, output: trackerStatusSchema },
+  'tracker.stop': { input: noInput, output: trackerStatusSchema },
+  'tracker.switch': { input: trackerStartInputSchema, output: trackerStatusSchema },
+  'tracker.setMemo': { input: trackerMemoInputSchema, output: trackerStatusSchema },
+  'tracker.answerIdle': { input: trackerAnswerIdleInputSchema, output: trackerStatusSchema },
+  'tracker.segments': { input: trackerSegmentsInputSchema, output: z.array(trackerSegmentSchema) },
 } as const satisfies Record<IpcChannel, { input: z.ZodType; output: z.ZodType }>;
 
 export type IpcContract = typeof ipcContract;

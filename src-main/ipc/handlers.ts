@@ -7,14 +7,17 @@ import {
   type IpcContract,
   type IpcOutput,
   type IpcResult,
+  type SignedIn,
 } from '../../shared/ipc/contract.ts';
 import { silentLog, type Log } from '../log.ts';
 import { toProblem, validationProblem } from '../problems.ts';
 import type { SessionService } from '../session/session-service.ts';
+import type { TrackerHost } from '../tracker/tracker-host.ts';
 
 export interface IpcHandlerDeps {
   session: SessionService;
   appInfo: AppInfo;
+  tracker: TrackerHost;
   log?: Log;
 }
 
@@ -31,15 +34,31 @@ type Implementations = {
  * bridge, so both hosts validate and answer exactly alike.
  */
 export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
-  const { session } = deps;
+  const { session, tracker } = deps;
   const log = deps.log ?? silentLog;
+  // The tracker follows the session: its journal is the signed-in user's, and only theirs.
+  const opened = <T extends SignedIn | null>(result: T): T => {
+    if (result) tracker.open(result.user.id);
+    return result;
+  };
   const implementations: Implementations = {
     'app.info': () => Promise.resolve(deps.appInfo),
-    'session.restore': () => session.restore(),
-    'session.signUp': (input) => session.signUp(input),
-    'session.signIn': (input) => session.signIn(input),
+    'session.restore': async () => opened(await session.restore()),
+    'session.signUp': async (input) => opened(await session.signUp(input)),
+    'session.signIn': async (input) => opened(await session.signIn(input)),
     'session.refresh': () => session.refresh(),
-    'session.signOut': () => session.signOut(),
+    'session.signOut': async () => {
+      tracker.close();
+      return session.signOut();
+    },
+    'tracker.status': () => Promise.resolve(tracker.status()),
+    'tracker.start': (input) => Promise.resolve(tracker.start(input)),
+    'tracker.stop': () => Promise.resolve(tracker.stop()),
+    'tracker.switch': (input) => Promise.resolve(tracker.switchTo(input)),
+    'tracker.setMemo': (input) => Promise.resolve(tracker.setMemo(input.memo)),
+    'tracker.answerIdle': (input) =>
+      Promise.resolve(tracker.answerIdle(input.stretchId, input.answer)),
+    'tracker.segments': (input) => Promise.resolve(tracker.segments(input.from, input.to)),
   };
 
   const handlers: Partial<Record<IpcChannel, (input: unknown) => Promise<IpcResult<unknown>>>> = {};

@@ -16,7 +16,16 @@ export interface Clock {
 /** Seconds since the user last touched keyboard or mouse (Electron `powerMonitor.getSystemIdleTime()`). */
 export interface IdleSource {
   idleSeconds(): number;
+  /**
+   * False when the host cannot read input idleness at all (the browser host). The tracker then
+   * detects no idle stretches, and whoever shows segments must say "activity unavailable"
+   * instead of the figures, which would otherwise claim full activity. Default true.
+   */
+  readonly available?: boolean;
 }
+
+/** The honest idle source of a host without system idle time: nothing is known. */
+export const unavailableIdleSource: IdleSource = { available: false, idleSeconds: () => 0 };
 
 /** The power events that stop the clock; names follow Electron's `powerMonitor` events. */
 export type PowerEvent = 'suspend' | 'resume' | 'lock-screen' | 'unlock-screen' | 'shutdown';

@@ -21,6 +21,7 @@ import { isSettingsTab } from '../features/settings/settings-tabs.ts';
 import { AppLayout } from '../features/shell/AppLayout.tsx';
 import { contractRoutes } from '../features/contracts/routes.tsx';
 import { marketplaceRoutes } from '../features/marketplace/routes.tsx';
+import { TimePage } from '../features/time/TimePage.tsx';
 import { UpcomingAreaPage } from '../features/upcoming/UpcomingAreaPage.tsx';
 import type { UpcomingArea } from '../features/upcoming/upcoming-areas.ts';
 
@@ -84,6 +85,12 @@ const upcomingRoute = (area: UpcomingArea) =>
     component: () => <UpcomingAreaPage area={area} />,
   });
 
+const timeRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'time',
+  component: TimePage,
+});
+
 /** Messages: the list stays mounted while threads change beside it (so does the search). */
 const messagesRoute = createRoute({
   getParentRoute: () => appRoute,
@@ -134,7 +141,7 @@ const routeTree = rootRoute.addChildren([
   authRoute.addChildren([signInRoute, signUpRoute]),
   appRoute.addChildren([
     dashboardRoute,
-    upcomingRoute('time'),
+    timeRoute,
     ...contractRoutes(() => appRoute),
     upcomingRoute('invoices'),
     messagesRoute.addChildren([messagesIndexRoute, threadRoute]),

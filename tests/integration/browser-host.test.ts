@@ -45,6 +45,8 @@ beforeAll(async () => {
     log: { info: () => {}, warn: () => {}, error: () => {} },
     keychain: createMemoryKeychain(),
     deviceName: 'Browser host test',
+    // Signing in opens the user's tracker journal: keep it out of the real data folder.
+    dataDir: join(workDir, 'data'),
   });
   host = await startBrowserHost({ rendererDir, handlers });
   port = Number(new URL(host.url).port);

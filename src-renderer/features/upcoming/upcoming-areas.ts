@@ -1,4 +1,4 @@
-import { IconClockHour4, IconFileDollar } from '@tabler/icons-react';
+import { IconFileDollar } from '@tabler/icons-react';
 import type { NotBuiltYetProps } from '../../ui/NotBuiltYet.tsx';
 
 /**
@@ -6,16 +6,6 @@ import type { NotBuiltYetProps } from '../../ui/NotBuiltYet.tsx';
  * user can hold us to; none shows sample data. Delete an entry when its feature folder lands.
  */
 export const upcomingAreas = {
-  time: {
-    area: 'Time',
-    Icon: IconClockHour4,
-    coming: [
-      'Track time against a contract from the window or the tray, online or offline.',
-      'Notice idle stretches and let you keep or discard them.',
-      'Take work screenshots you can blur or delete before your client sees them.',
-      'Send weekly timesheets to your client for approval.',
-    ],
-  },
   invoices: {
     area: 'Invoices',
     Icon: IconFileDollar,
