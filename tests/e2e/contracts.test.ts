@@ -9,9 +9,6 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Contract } from '../../shared/marketplace/contracts.ts';
-import type { Project } from '../../shared/marketplace/projects.ts';
-import type { Proposal } from '../../shared/marketplace/proposals.ts';
 import {
   navLink,
   snap,
@@ -20,8 +17,7 @@ import {
   type Device,
 } from '../support/desktop-devices.ts';
 import { castOf, e2eStage, type Stage } from '../support/e2e-stage.ts';
-import { client } from '../support/http.ts';
-import { createCategory, projectInput, signUpAs } from '../support/marketplace-fixtures.ts';
+import { contractBetween, createCategory, signUpAs } from '../support/marketplace-fixtures.ts';
 
 const { grace, ada } = castOf('contracts', 'grace', 'ada');
 const projectTitle = 'Desktop time tracker for a design studio';
@@ -32,7 +28,7 @@ const liveMs = 5_000;
 let stage: Stage;
 let graceDesk: Device;
 let adaDesk: Device;
-let contract: Contract;
+let contract: { id: string };
 
 describe('contracts on both parties’ devices', () => {
   beforeAll(async () => {
@@ -158,36 +154,29 @@ describe('contracts on both parties’ devices', () => {
 });
 
 /** The client posts, the freelancer proposes with a plan, the client accepts: over REST. */
-async function contractOverRest(): Promise<Contract> {
+async function contractOverRest(): Promise<{ id: string }> {
   const { server } = stage;
-  const api = client(server.baseUrl);
   const admin = await signUpAs(server, 'admin');
   const category = await createCategory(server, admin, { name: 'Desktop apps' });
   const eur = (amountMinor: number) => ({ amountMinor, currency: 'EUR' });
-  const project = await api.post<Project>('/projects', {
-    token: grace.token,
-    json: projectInput(category.id, { title: projectTitle, publish: true }),
-  });
-  expect(project.status, JSON.stringify(project.body)).toBe(201);
-  const proposal = await api.post<Proposal>(`/projects/${project.body.id}/proposals`, {
-    token: ada.token,
-    json: {
-      coverLetter: 'I build desktop trackers.',
-      bid: { type: 'fixed', amount: eur(200_000) },
-      durationDays: 30,
-      milestonePlan: [
-        { title: 'Design', amount: eur(50_000), dueDate: '2099-01-31' },
-        { title: 'Build', amount: eur(150_000) },
-      ],
+  const id = await contractBetween(
+    server,
+    { client: grace, freelancer: ada, categoryId: category.id },
+    'active',
+    {
+      project: { title: projectTitle },
+      proposal: {
+        coverLetter: 'I build desktop trackers.',
+        bid: { type: 'fixed', amount: eur(200_000) },
+        durationDays: 30,
+        milestonePlan: [
+          { title: 'Design', amount: eur(50_000), dueDate: '2099-01-31' },
+          { title: 'Build', amount: eur(150_000) },
+        ],
+      },
     },
-  });
-  expect(proposal.status, JSON.stringify(proposal.body)).toBe(201);
-  const accepted = await api.post<Contract>(`/proposals/${proposal.body.id}/accept`, {
-    token: grace.token,
-    json: { rejectOthers: true },
-  });
-  expect(accepted.status, JSON.stringify(accepted.body)).toBe(201);
-  return accepted.body;
+  );
+  return { id };
 }
 
 async function openContracts(page: Page) {

@@ -8,19 +8,17 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Contract } from '../../shared/marketplace/contracts.ts';
-import type { Project } from '../../shared/marketplace/projects.ts';
-import type { Proposal } from '../../shared/marketplace/proposals.ts';
 import { navLink, snap, unexpectedErrors, type Device } from '../support/desktop-devices.ts';
 import { castOf, e2eStage, type Stage } from '../support/e2e-stage.ts';
 import { client } from '../support/http.ts';
-import { createCategory, projectInput, signUpAs } from '../support/marketplace-fixtures.ts';
+import { contractBetween, createCategory, signUpAs } from '../support/marketplace-fixtures.ts';
 
 const { grace, ada } = castOf('time', 'grace', 'ada');
 const projectTitle = 'Illustrations for a field guide';
 
 let stage: Stage;
 let adaDesk: Device;
-let contract: Contract;
+let contract: { id: string };
 
 describe('tracking time on the Time screen', () => {
   beforeAll(async () => {
@@ -95,31 +93,25 @@ async function openTime(page: Page) {
   await page.getByRole('heading', { level: 1, name: 'Time' }).waitFor();
 }
 
-async function contractOverRest(): Promise<Contract> {
+/** The client posts, the freelancer proposes with a plan, the client accepts: over REST. */
+async function contractOverRest(): Promise<{ id: string }> {
   const { server } = stage;
-  const api = client(server.baseUrl);
   const admin = await signUpAs(server, 'admin');
   const category = await createCategory(server, admin, { name: 'Illustration' });
   const eur = (amountMinor: number) => ({ amountMinor, currency: 'EUR' });
-  const project = await api.post<Project>('/projects', {
-    token: grace.token,
-    json: projectInput(category.id, { title: projectTitle, publish: true }),
-  });
-  expect(project.status, JSON.stringify(project.body)).toBe(201);
-  const proposal = await api.post<Proposal>(`/projects/${project.body.id}/proposals`, {
-    token: ada.token,
-    json: {
-      coverLetter: 'I draw birds.',
-      bid: { type: 'fixed', amount: eur(80_000) },
-      durationDays: 30,
-      milestonePlan: [{ title: 'Owls', amount: eur(80_000) }],
+  const id = await contractBetween(
+    server,
+    { client: grace, freelancer: ada, categoryId: category.id },
+    'active',
+    {
+      project: { title: projectTitle },
+      proposal: {
+        coverLetter: 'I draw birds.',
+        bid: { type: 'fixed', amount: eur(80_000) },
+        durationDays: 30,
+        milestonePlan: [{ title: 'Owls', amount: eur(80_000) }],
+      },
     },
-  });
-  expect(proposal.status, JSON.stringify(proposal.body)).toBe(201);
-  const accepted = await api.post<Contract>(`/proposals/${proposal.body.id}/accept`, {
-    token: grace.token,
-    json: { rejectOthers: true },
-  });
-  expect(accepted.status, JSON.stringify(accepted.body)).toBe(201);
-  return accepted.body;
+  );
+  return { id };
 }

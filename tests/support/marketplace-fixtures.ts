@@ -136,15 +136,26 @@ export async function marketplaceWorld<R extends string>(
  * open project, the freelancer proposes, the client accepts; `status` then moves it on
  * (`ended` by the client, `paused` by the client) or leaves it active.
  */
+/** What a contract is made of, where a test cares: the project's and the proposal's fields. */
+export interface ContractTerms {
+  project?: Record<string, unknown>;
+  proposal?: Record<string, unknown>;
+}
+
+/**
+ * The client posts, the freelancer proposes, the client accepts, all over REST: the contract's
+ * id, moved on to `status` by the client when asked.
+ */
 export async function contractBetween(
   server: TestServer,
   parties: { client: Member; freelancer: Member; categoryId: string },
   status: 'active' | 'paused' | 'ended' = 'ended',
+  terms: ContractTerms = {},
 ): Promise<string> {
   const api = client(server.baseUrl);
   const project = await api.post<{ id: string }>('/projects', {
     token: parties.client.token,
-    json: projectInput(parties.categoryId, { publish: true }),
+    json: projectInput(parties.categoryId, { publish: true, ...terms.project }),
   });
   if (project.status !== 201) throw new Error(`project failed: ${JSON.stringify(project.body)}`);
   const proposal = await api.post<{ id: string }>(`/projects/${project.body.id}/proposals`, {
@@ -153,6 +164,7 @@ export async function contractBetween(
       coverLetter: 'I can do this.',
       bid: { type: 'fixed', amount: { amountMinor: 150_000, currency: 'EUR' } },
       durationDays: 14,
+      ...terms.proposal,
     },
   });
   if (proposal.status !== 201) throw new Error(`proposal failed: ${JSON.stringify(proposal.body)}`);
