@@ -4,8 +4,6 @@ import {
   Divider,
   Group,
   Paper,
-  Select,
-  SimpleGrid,
   Stack,
   Text,
   Textarea,
@@ -17,7 +15,6 @@ import { IconAlertCircle, IconExternalLink } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { FreelancerProfile } from '../../../shared/marketplace/profiles.ts';
 import { AnchorLink } from '../../ui/links.tsx';
-import { currencyOptions } from '../../ui/money.ts';
 import { applyServerErrors } from '../marketplace/form-problems.ts';
 import { LoadError, PageLoader } from '../marketplace/ListStates.tsx';
 import { useRemote } from '../marketplace/use-remote.ts';
@@ -31,6 +28,7 @@ import {
   type FreelancerProfileValues,
 } from './freelancer-profile-form.ts';
 import { PortfolioEditor } from './PortfolioEditor.tsx';
+import { RateFields } from './RateFields.tsx';
 import { SkillsEditor } from './SkillsEditor.tsx';
 
 /**
@@ -102,8 +100,6 @@ export function FreelancerProfileTab() {
     </Stack>
   );
 }
-
-const currencies = currencyOptions();
 
 function DetailsForm({
   profile,
@@ -177,23 +173,10 @@ function DetailsForm({
             maxLength={5000}
             {...form.getInputProps('bio')}
           />
-          <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput
-              label="Hourly rate"
-              description="Per hour, before fees. Leave empty to hide it."
-              inputMode="decimal"
-              placeholder="85.00"
-              {...form.getInputProps('rateAmount')}
-            />
-            <Select
-              label="Currency"
-              description="The currency you bill in."
-              data={currencies}
-              searchable
-              allowDeselect={false}
-              {...form.getInputProps('rateCurrency')}
-            />
-          </SimpleGrid>
+          <RateFields
+            amount={form.getInputProps('rateAmount')}
+            currency={form.getInputProps('rateCurrency')}
+          />
           <SkillsEditor form={form} />
           {Object.keys(form.errors).length > 0 && formError === null && (
             <Text size="sm" c="red" role="alert">

@@ -19,7 +19,6 @@ import type { User } from '../../../shared/accounts/user.ts';
 import { applyProblemToForm } from '../../ui/forms.ts';
 import { knownCountries } from '../../ui/format.ts';
 import { AnchorLink } from '../../ui/links.tsx';
-import { currencyOptions } from '../../ui/money.ts';
 import { updateProfile } from '../session/account-api.ts';
 import { useSessionStore } from '../session/session-store.ts';
 import {
@@ -30,6 +29,7 @@ import {
   validateProfile,
   type ProfileValues,
 } from './profile-form.ts';
+import { RateFields } from './RateFields.tsx';
 
 export function ProfileTab() {
   const user = useSessionStore((state) => state.user);
@@ -43,7 +43,6 @@ const deviceTimezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 function ProfileForm({ user }: { user: User }) {
   const [formError, setFormError] = useState<string | null>(null);
   const countries = useMemo(() => knownCountries(), []);
-  const currencies = useMemo(() => currencyOptions(), []);
   const timezones = useMemo(() => Intl.supportedValuesOf('timeZone'), []);
   // A freelancer's headline, about text and rate are edited with the rest of their marketplace
   // profile (Freelancer profile tab), never in two places.
@@ -166,23 +165,10 @@ function ProfileForm({ user }: { user: User }) {
             />
           </SimpleGrid>
           {!freelancer && (
-            <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <TextInput
-                label="Hourly rate"
-                description="Per hour, before fees. Leave empty to hide it."
-                inputMode="decimal"
-                placeholder="85.00"
-                {...form.getInputProps('rateAmount')}
-              />
-              <Select
-                label="Currency"
-                description="The currency you bill in."
-                data={currencies}
-                searchable
-                allowDeselect={false}
-                {...form.getInputProps('rateCurrency')}
-              />
-            </SimpleGrid>
+            <RateFields
+              amount={form.getInputProps('rateAmount')}
+              currency={form.getInputProps('rateCurrency')}
+            />
           )}
           <Group justify="flex-end" mt="xs">
             <Button variant="default" onClick={form.reset} disabled={!form.isDirty()}>
