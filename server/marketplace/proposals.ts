@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Selectable, SelectQueryBuilder } from 'kysely';
+import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import { problemTypes, type FieldError } from '../../shared/api/problem.ts';
 import type { Contract } from '../../shared/marketplace/contracts.ts';
 import {
@@ -216,12 +216,7 @@ export class ProposalService {
         .where('status', 'in', [...openProposalStatuses])
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) === 0) {
-        const current = await trx
-          .selectFrom('proposals')
-          .select('status')
-          .where('id', '=', id)
-          .executeTakeFirstOrThrow();
-        throw notEditable(current.status);
+        throw notEditable(await statusNow(trx, id));
       }
       await recordAudit(trx, meta, {
         action: 'proposal.updated',
@@ -259,12 +254,7 @@ export class ProposalService {
         .where('status', '=', proposal.status)
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) === 0) {
-        const current = await trx
-          .selectFrom('proposals')
-          .select('status')
-          .where('id', '=', id)
-          .executeTakeFirstOrThrow();
-        throw invalidTransition(current.status, to);
+        throw invalidTransition(await statusNow(trx, id), to);
       }
       await recordAudit(trx, meta, {
         action: auditAction[to],
@@ -357,12 +347,7 @@ export class ProposalService {
           .where('status', 'in', [...openProposalStatuses])
           .executeTakeFirst();
         if (Number(accepted.numUpdatedRows) === 0) {
-          const current = await trx
-            .selectFrom('proposals')
-            .select('status')
-            .where('id', '=', id)
-            .executeTakeFirstOrThrow();
-          throw invalidTransition(current.status, 'accepted');
+          throw invalidTransition(await statusNow(trx, id), 'accepted');
         }
         // Both parties' devices pull the new contract and its milestones after the commit.
         const parties = partiesOf(contract);
@@ -678,4 +663,14 @@ function presentRow(row: ProposalRow, freelancer: ProposalFreelancer): Proposal 
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** A proposal's status as this transaction sees it: what a lost guarded update ran into. */
+async function statusNow(trx: Kysely<Database>, id: string): Promise<ProposalStatus> {
+  const row = await trx
+    .selectFrom('proposals')
+    .select('status')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  return row.status;
 }
