@@ -121,7 +121,9 @@ export async function startSyncEngine(options: SyncEngineOptions): Promise<SyncE
     distinctUntilChanged(),
     shareReplay({ bufferSize: 1, refCount: true }),
   );
-  const pollMs = options.pollWithoutSocketMs ?? 30_000;
+  // Short enough that a server gone while its last answers still arrived shows as offline
+  // within seconds; a pull that finds nothing new is one cheap query.
+  const pollMs = options.pollWithoutSocketMs ?? 10_000;
   const reachable$ = new BehaviorSubject<boolean | null>(null);
   const problem$ = new BehaviorSubject<string | null>(null);
   const retry$ = new Subject<void>();
