@@ -4,6 +4,13 @@ import type { DesktopConfig } from './config.ts';
 import { createIpcHandlers, type IpcHandlers } from './ipc/handlers.ts';
 import { keychainService, openKeychain, type Keychain } from './keychain/keychain.ts';
 import type { Log } from './log.ts';
+import { sessionAccessTokens } from './screenshots/access-tokens.ts';
+import { unavailableScreenCapture, type ScreenCapture } from './screenshots/capture.ts';
+import {
+  createScreenshotHost,
+  type ScreenshotHost,
+  type ScreenshotHostOptions,
+} from './screenshots/screenshot-host.ts';
 import { createSessionService, type SessionService } from './session/session-service.ts';
 import { defaultDataDir } from './data-dir.ts';
 import {
@@ -20,6 +27,7 @@ export interface MainServices {
   keychain: Keychain;
   session: SessionService;
   tracker: TrackerHost;
+  screenshots: ScreenshotHost;
   handlers: IpcHandlers;
 }
 
@@ -36,6 +44,10 @@ export interface MainServicesOptions {
   idle?: IdleSource;
   power?: PowerEvents;
   clock?: Clock;
+  /** Electron passes `desktopCapturer`; other hosts cannot capture and take no screenshots. */
+  capture?: ScreenCapture;
+  /** Screenshot timing and uploads, for tests (grace period, random moments, backoff). */
+  screenshots?: Pick<ScreenshotHostOptions, 'graceMs' | 'random' | 'upload' | 'onCaptured'>;
 }
 
 /** The main-process services, wired the same way for Electron, the browser host and tests. */
@@ -56,12 +68,28 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     serverUrl: config.serverUrl,
     keychain: keychain.kind,
   };
+  const dataDir = options.dataDir ?? defaultDataDir();
+  const clock = options.clock ?? systemClock;
+  const capture = options.capture ?? unavailableScreenCapture;
   const tracker = createTrackerHost({
-    dataDir: options.dataDir ?? defaultDataDir(),
+    dataDir,
     profile: config.profile,
-    clock: options.clock ?? systemClock,
+    clock,
     idle: options.idle ?? unavailableIdleSource,
     ...(options.power ? { power: options.power } : {}),
+    screenshotsAvailable: capture.available,
+    log,
+  });
+  const tokens = sessionAccessTokens(session);
+  const screenshots = createScreenshotHost({
+    dataDir,
+    profile: config.profile,
+    clock,
+    capture,
+    tracker,
+    serverUrl: config.serverUrl,
+    tokens,
+    ...options.screenshots,
     log,
   });
   return {
@@ -69,6 +97,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     keychain,
     session,
     tracker,
-    handlers: createIpcHandlers({ session, appInfo, tracker, log }),
+    screenshots,
+    handlers: createIpcHandlers({ session, appInfo, tracker, screenshots, tokens, log }),
   };
 }

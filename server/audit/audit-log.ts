@@ -28,6 +28,7 @@ export type AuditAction =
   | 'proposal.accepted'
   | 'contract.created'
   | 'contract.status_changed'
+  | 'contract.settings_changed'
   | 'profile.updated'
   | 'portfolio.item_added'
   | 'portfolio.item_updated'

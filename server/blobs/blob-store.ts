@@ -7,6 +7,7 @@ import { join } from 'node:path';
 export interface BlobStore {
   put(bytes: Buffer): Promise<{ hash: string; size: number }>;
   open(hash: string): ReadStream | null;
+  has(hash: string): boolean;
 }
 
 /** The embedded default: files under the data folder, fanned out by the hash's first bytes. */
@@ -29,5 +30,6 @@ export function fileBlobStore(root: string): BlobStore {
       const path = pathOf(hash);
       return existsSync(path) ? createReadStream(path) : null;
     },
+    has: (hash) => existsSync(pathOf(hash)),
   };
 }

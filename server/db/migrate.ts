@@ -8,6 +8,7 @@ import { proposalsMigration } from './migrations/0005-proposals.ts';
 import { profilesMigration } from './migrations/0006-profiles.ts';
 import { engagementMigration } from './migrations/0007-engagement.ts';
 import { contractSyncMigration } from './migrations/0008-contract-sync.ts';
+import { timeTrackingMigration } from './migrations/0009-time-tracking.ts';
 
 /** The one ordered list of migrations; each takes the dialect so one file serves both. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -20,6 +21,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0006-profiles': profilesMigration(dialect),
     '0007-engagement': engagementMigration(dialect),
     '0008-contract-sync': contractSyncMigration(dialect),
+    '0009-time-tracking': timeTrackingMigration(dialect),
   };
 }
 

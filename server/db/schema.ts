@@ -229,6 +229,8 @@ export interface ContractsTable {
   rate_minor: number | null;
   weekly_hour_limit: number | null;
   manual_time_allowed: Flag;
+  /** 0–3 screenshots in each 10-minute slot of tracked time (migration 0009). */
+  screenshots_per_slot: number;
   status: 'active' | 'paused' | 'ended';
   created_at: string;
   updated_at: string;
@@ -353,6 +355,71 @@ export interface ProjectAttachmentsTable {
   created_at: string;
 }
 
+/** Time tracking (migration 0009): the freelancer's entries, screenshots and work logs. */
+export interface TimeEntriesTable extends SyncedRow {
+  contract_id: string;
+  freelancer_id: string;
+  kind: 'tracked' | 'manual';
+  /** The UTC day, `YYYY-MM-DD`, and the Monday (UTC) of its week. */
+  day: string;
+  week: string;
+  /** JSON: [{ start, billedMs, trackedMinutes, activeMinutes, memo, removed }] */
+  segments: string;
+  manual_from: string | null;
+  manual_to: string | null;
+  memo: string;
+  billable: Flag;
+  billed_ms: number;
+  currency: string;
+  rate_minor: number | null;
+  amount_minor: number | null;
+  status: 'pending' | 'approved' | 'disputed';
+  created_at: string;
+}
+
+export interface ScreenshotsTable extends SyncedRow {
+  contract_id: string;
+  freelancer_id: string;
+  entry_id: string;
+  slot: string;
+  taken_at: string;
+  screen: number;
+  activity: number | null;
+  image_hash: string;
+  /** JSON: { hash, size, width, height, mimeType } */
+  image: string;
+  thumbnail_hash: string;
+  /** JSON: { hash, size, width, height, mimeType } */
+  thumbnail: string;
+  blurred: Flag;
+  created_at: string;
+}
+
+export interface WorkLogsTable extends SyncedRow {
+  contract_id: string;
+  freelancer_id: string;
+  day: string;
+  tasks_done: string;
+  blockers: string;
+  notes: string;
+  created_at: string;
+}
+
+/** The client's approvals and disputes of a contract's weeks. */
+export interface TimeReviewsTable extends SyncedRow {
+  contract_id: string;
+  /** Monday (UTC), `YYYY-MM-DD`. */
+  week: string;
+  kind: 'approval' | 'dispute';
+  /** JSON: [{ entryId, start }] */
+  slots: string;
+  reason: string;
+  reviewer_id: string;
+  status: 'open' | 'withdrawn';
+  response: string;
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -388,4 +455,8 @@ export interface Database {
   follows: FollowsTable;
   saved_searches: SavedSearchesTable;
   project_attachments: ProjectAttachmentsTable;
+  time_entries: TimeEntriesTable;
+  screenshots: ScreenshotsTable;
+  work_logs: WorkLogsTable;
+  time_reviews: TimeReviewsTable;
 }

@@ -5,6 +5,7 @@ import {
   type Contract,
   type ContractListQuery,
   type ContractPage,
+  type ContractSettingsInput,
   type ContractStatus,
 } from '../../shared/marketplace/contracts.ts';
 import { recordAudit } from '../audit/audit-log.ts';
@@ -112,6 +113,66 @@ export class ContractService {
     return presentContract(this.db.kysely, updated);
   }
 
+  /**
+   * The client changes how the contract is tracked (screenshots per slot) while it has not
+   * ended; both parties' devices pull the contract again, and the freelancer's tracker takes
+   * the new setting from it. Setting what is already set changes and announces nothing.
+   */
+  async changeSettings(
+    auth: AuthContext,
+    id: string,
+    input: ContractSettingsInput,
+    meta: RequestMeta,
+  ): Promise<Contract> {
+    const row = await this.partyRow(auth, id);
+    if (row.client_id !== auth.userId) {
+      throw problems.forbidden('Only the client changes a contract’s settings.');
+    }
+    if (row.status === 'ended') {
+      throw new HttpProblem(
+        409,
+        problemTypes.conflict,
+        'Contract has ended',
+        'An ended contract’s settings are final.',
+      );
+    }
+    if (row.screenshots_per_slot === input.screenshotsPerSlot) {
+      return presentContract(this.db.kysely, row);
+    }
+    const updated = await this.writes.transaction(async (sync) => {
+      const { trx } = sync;
+      const result = await trx
+        .updateTable('contracts')
+        .set({
+          screenshots_per_slot: input.screenshotsPerSlot,
+          updated_at: new Date().toISOString(),
+          seq: await sync.stamp('contracts', partiesOf(row)),
+        })
+        .where('id', '=', id)
+        .where('status', '!=', 'ended')
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) {
+        throw new HttpProblem(
+          409,
+          problemTypes.conflict,
+          'Contract has ended',
+          'The contract ended meanwhile; its settings are final.',
+        );
+      }
+      await recordAudit(trx, meta, {
+        action: 'contract.settings_changed',
+        userId: auth.userId,
+        sessionId: auth.sessionId,
+        details: {
+          contractId: id,
+          screenshotsPerSlot: { from: row.screenshots_per_slot, to: input.screenshotsPerSlot },
+        },
+      });
+      return trx.selectFrom('contracts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    });
+    return presentContract(this.db.kysely, updated);
+  }
+
   private async partyRow(auth: AuthContext, id: string): Promise<ContractRow> {
     const row = await this.db.kysely
       .selectFrom('contracts')
@@ -166,6 +227,7 @@ async function presentContracts(db: Kysely<Database>, rows: ContractRow[]): Prom
           : null,
       weeklyHourLimit: row.weekly_hour_limit,
       manualTimeAllowed: row.manual_time_allowed === 1,
+      screenshotsPerSlot: row.screenshots_per_slot,
       status: row.status,
       milestones: own.map((m) => ({
         id: m.id,

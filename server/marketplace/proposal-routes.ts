@@ -4,6 +4,7 @@ import {
   contractListQuerySchema,
   contractPageSchema,
   contractSchema,
+  contractSettingsInputSchema,
 } from '../../shared/marketplace/contracts.ts';
 import { projectIdParamsSchema } from '../../shared/marketplace/projects.ts';
 import {
@@ -161,6 +162,22 @@ export function proposalRoutes(proposals: ProposalService, contracts: ContractSe
       handle: async ({ auth, params, body, meta }) => ({
         status: 200,
         body: await contracts.changeStatus(auth, params.id, body.to, meta),
+      }),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/contracts/:id/settings',
+      summary: 'Change how a contract is tracked, e.g. screenshots per slot (client, until ended)',
+      tags,
+      auth: true,
+      params: contractIdParamsSchema,
+      body: contractSettingsInputSchema,
+      responses: {
+        200: { description: 'The contract with its new settings', schema: contractSchema },
+      },
+      handle: async ({ auth, params, body, meta }) => ({
+        status: 200,
+        body: await contracts.changeSettings(auth, params.id, body, meta),
       }),
     }),
   ];

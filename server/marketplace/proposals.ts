@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import { problemTypes, type FieldError } from '../../shared/api/problem.ts';
-import type { Contract } from '../../shared/marketplace/contracts.ts';
+import { defaultScreenshotsPerSlot, type Contract } from '../../shared/marketplace/contracts.ts';
 import {
   openProposalStatuses,
   proposalTransitions,
@@ -314,6 +314,7 @@ export class ProposalService {
       rate_minor: bid.type === 'hourly' ? bid.rate.amountMinor : null,
       weekly_hour_limit: bid.type === 'hourly' ? (input.weeklyHourLimit ?? null) : null,
       manual_time_allowed: bid.type === 'hourly' && input.manualTimeAllowed === true ? 1 : 0,
+      screenshots_per_slot: input.screenshotsPerSlot ?? defaultScreenshotsPerSlot,
       status: 'active',
       created_at: now,
       updated_at: now,

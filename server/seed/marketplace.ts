@@ -372,6 +372,7 @@ export async function seedMarketplace(db: Db, scale = 1): Promise<MarketplaceSee
           rate_minor: hourly ? winner.rate_minor : null,
           weekly_hour_limit: hourly ? f.helpers.arrayElement([10, 20, 30, 40]) : null,
           manual_time_allowed: hourly && f.datatype.boolean() ? 1 : 0,
+          screenshots_per_slot: 1,
           status:
             project.status === 'completed'
               ? 'ended'

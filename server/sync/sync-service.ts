@@ -10,7 +10,11 @@ import { conversationsSpec } from './collections/conversations.ts';
 import { messagesSpec } from './collections/messages.ts';
 import { milestonesSpec } from './collections/milestones.ts';
 import { notificationsSpec } from './collections/notifications.ts';
+import { screenshotsSpec } from './collections/screenshots.ts';
 import { settingsSpec } from './collections/settings.ts';
+import { timeEntriesSpec } from './collections/time-entries.ts';
+import { timeReviewsSpec } from './collections/time-reviews.ts';
+import { workLogsSpec } from './collections/work-logs.ts';
 import type { SyncSpec } from './spec.ts';
 import type { SyncedWrites } from './synced-writes.ts';
 
@@ -23,6 +27,10 @@ export const syncSpecs: { [C in SyncCollection]: SyncSpec<C> } = {
   notifications: notificationsSpec,
   contracts: contractsSpec,
   milestones: milestonesSpec,
+  timeEntries: timeEntriesSpec,
+  screenshots: screenshotsSpec,
+  workLogs: workLogsSpec,
+  timeReviews: timeReviewsSpec,
 };
 
 export interface PushRow<C extends SyncCollection> {

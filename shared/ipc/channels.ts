@@ -16,6 +16,11 @@ export const ipcChannels = [
   'tracker.setMemo',
   'tracker.answerIdle',
   'tracker.segments',
+  'screenshots.list',
+  'screenshots.image',
+  'screenshots.blur',
+  'screenshots.delete',
+  'screenshots.uploads',
 ] as const;
 
 export type IpcChannel = (typeof ipcChannels)[number];

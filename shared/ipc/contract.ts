@@ -4,6 +4,15 @@ import { loginInputSchema, registerInputSchema } from '../accounts/auth.ts';
 import { userSchema } from '../accounts/user.ts';
 import type { IpcChannel } from './channels.ts';
 import {
+  localScreenshotSchema,
+  screenshotDeletedSchema,
+  screenshotIdInputSchema,
+  screenshotImageDataSchema,
+  screenshotImageInputSchema,
+  screenshotsListInputSchema,
+  screenshotUploadsSchema,
+} from './screenshots.ts';
+import {
   trackerAnswerIdleInputSchema,
   trackerMemoInputSchema,
   trackerSegmentSchema,
@@ -55,6 +64,14 @@ export const ipcContract = {
   'tracker.setMemo': { input: trackerMemoInputSchema, output: trackerStatusSchema },
   'tracker.answerIdle': { input: trackerAnswerIdleInputSchema, output: trackerStatusSchema },
   'tracker.segments': { input: trackerSegmentsInputSchema, output: z.array(trackerSegmentSchema) },
+  /** This machine's screenshots taken in a range, pending and shared. */
+  'screenshots.list': { input: screenshotsListInputSchema, output: z.array(localScreenshotSchema) },
+  'screenshots.image': { input: screenshotImageInputSchema, output: screenshotImageDataSchema },
+  /** Only while pending: replaces the image and thumbnail by blurred ones. */
+  'screenshots.blur': { input: screenshotIdInputSchema, output: localScreenshotSchema },
+  /** Pending or shared: deletes the bytes here and removes the slot's time from the tracker. */
+  'screenshots.delete': { input: screenshotIdInputSchema, output: screenshotDeletedSchema },
+  'screenshots.uploads': { input: noInput, output: screenshotUploadsSchema },
 } as const satisfies Record<IpcChannel, { input: z.ZodType; output: z.ZodType }>;
 
 export type IpcContract = typeof ipcContract;

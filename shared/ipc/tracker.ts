@@ -13,6 +13,10 @@ export const trackerStartInputSchema = z.object({
   memo: memo.optional(),
   /** The contract's weekly hour limit (hourly contracts): the tracker warns before and stops at it. */
   weeklyHourLimit: z.int().min(1).max(168).nullable().optional(),
+  /** Screenshots per 10-minute slot (the contract's setting); 0 or absent: none. */
+  screenshotsPerSlot: z.int().min(0).max(3).optional(),
+  /** The contract's title: journaled, so the tray and the start shortcut can name it. */
+  contractTitle: z.string().trim().min(1).max(200).optional(),
 });
 export type TrackerStartInput = z.infer<typeof trackerStartInputSchema>;
 export const trackerMemoInputSchema = z.object({ memo });
@@ -39,11 +43,15 @@ export const trackerRunningSchema = z.object({
   startedAt: instant,
   billedMs: z.int(),
   idle: z.boolean(),
+  /** Screenshots per 10-minute slot the running entry takes (0 when none). */
+  screenshotsPerSlot: z.int().min(0).max(3),
 });
 
 export const trackerStatusSchema = z.object({
   /** False where the host cannot read the system idle time (the browser host): no activity is claimed. */
   activityAvailable: z.boolean(),
+  /** False where the host cannot capture the screen (the browser host): no screenshots are taken. */
+  screenshotsAvailable: z.boolean(),
   running: trackerRunningSchema.nullable(),
   /** Entries that were running when the previous process died, closed at their last heartbeat. */
   recovered: z.array(
@@ -83,6 +91,8 @@ export const trackerSegmentSchema = z.object({
   /** Null when the host has no idle source: "activity unavailable", never an invented figure. */
   activeMinutes: z.int().nullable(),
   activity: z.int().nullable(),
+  /** A screenshot of the slot was deleted: its time no longer counts (billedMs is 0). */
+  removed: z.boolean(),
 });
 
 export type TrackerStatusView = z.infer<typeof trackerStatusSchema>;

@@ -14,6 +14,13 @@ export const contractTransitions: Record<ContractStatus, readonly ContractStatus
 };
 
 export const contractTypeSchema = z.enum(['fixed', 'hourly']);
+
+/**
+ * How many screenshots the tracker takes in each 10-minute slot of a contract: set by the
+ * client when accepting a proposal, changed on the contract later. 0 turns them off.
+ */
+export const screenshotsPerSlotSchema = z.int().min(0).max(3);
+export const defaultScreenshotsPerSlot = 1;
 export type ContractType = z.infer<typeof contractTypeSchema>;
 
 export const milestoneStatuses = [
@@ -55,6 +62,7 @@ export const contractSchema = z
     total: moneySchema.nullable(),
     weeklyHourLimit: z.int().nullable(),
     manualTimeAllowed: z.boolean(),
+    screenshotsPerSlot: screenshotsPerSlotSchema,
     status: contractStatusSchema,
     milestones: z.array(milestoneSchema),
     createdAt: instantSchema,
@@ -80,7 +88,14 @@ export const changeContractStatusInputSchema = z
   .strict()
   .meta({ id: 'ChangeContractStatusInput' });
 
+/** What the client may change on a running contract (more settings will join it). */
+export const contractSettingsInputSchema = z
+  .object({ screenshotsPerSlot: screenshotsPerSlotSchema })
+  .strict()
+  .meta({ id: 'ContractSettingsInput' });
+
 export type Contract = z.infer<typeof contractSchema>;
+export type ContractSettingsInput = z.infer<typeof contractSettingsInputSchema>;
 export type ContractPage = z.infer<typeof contractPageSchema>;
 export type ContractListQuery = z.infer<typeof contractListQuerySchema>;
 export type Milestone = z.infer<typeof milestoneSchema>;

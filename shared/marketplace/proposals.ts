@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { instantSchema } from '../api/time.ts';
 import { moneySchema } from '../money/money.ts';
+import { screenshotsPerSlotSchema } from './contracts.ts';
 import { freelancerProfileSchema, freelancerStatsSchema } from './profiles.ts';
 import { deadlineSchema } from './projects.ts';
 
@@ -151,6 +152,8 @@ export const acceptProposalInputSchema = z
     weeklyHourLimit: z.int().min(1).max(168).nullable().optional(),
     /** Hourly only: whether the freelancer may log time by hand (default false). */
     manualTimeAllowed: z.boolean().optional(),
+    /** Screenshots in each 10-minute slot of tracked time, 0–3 (default 1; 0 turns them off). */
+    screenshotsPerSlot: screenshotsPerSlotSchema.optional(),
   })
   .strict()
   .meta({ id: 'AcceptProposalInput' });

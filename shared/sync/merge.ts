@@ -1,5 +1,6 @@
 import { stringify } from 'safe-stable-stringify';
-import type { DocumentOf, Receipt, WireDocument } from './documents.ts';
+import { amountFor, billedOfSegments } from '../time/amounts.ts';
+import type { DocumentOf, Receipt, TimeSegment, WireDocument } from './documents.ts';
 import type { SyncCollection } from './protocol.ts';
 
 /**
@@ -101,6 +102,48 @@ export function serverOwned<D>({ realMasterState }: MergeInput<D>): D {
   return realMasterState;
 }
 
+/**
+ * Two copies of a day's slots (two devices of one freelancer, or a hand-off racing an edit):
+ * every slot either side has, per slot the larger billed time (both came from a journal that
+ * only grows), and a slot removed on either side stays removed.
+ */
+export function mergeSegments(a: TimeSegment[], b: TimeSegment[]): TimeSegment[] {
+  const bySlot = new Map<string, TimeSegment>();
+  for (const segment of [...a, ...b]) {
+    const other = bySlot.get(segment.start);
+    if (!other) {
+      bySlot.set(segment.start, segment);
+      continue;
+    }
+    const winner =
+      segment.billedMs !== other.billedMs
+        ? segment.billedMs > other.billedMs
+          ? segment
+          : other
+        : canonical(segment) >= canonical(other)
+          ? segment
+          : other;
+    bySlot.set(segment.start, { ...winner, removed: segment.removed || other.removed });
+  }
+  return [...bySlot.values()].sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
+}
+
+const mergeTimeEntries = threeWayMerge<Wire<'timeEntries'>>({
+  segments: (m, f) => mergeSegments(m.segments, f.segments),
+  status: (m) => m.status,
+});
+
+/**
+ * A tracked entry's billed time and amount are functions of its slots: after a merge they are
+ * computed again, so a merged copy never carries one side's total beside the other's slots.
+ */
+function withTotals(entry: Wire<'timeEntries'>): Wire<'timeEntries'> {
+  if (entry.kind !== 'tracked') return entry;
+  const billedMs = billedOfSegments(entry.segments);
+  const amount = entry.billable && entry.rate ? amountFor(billedMs, entry.rate) : null;
+  return { ...entry, billedMs, amount };
+}
+
 export const mergers: { [C in SyncCollection]: (input: MergeInput<Wire<C>>) => Wire<C> } = {
   settings: threeWayMerge<Wire<'settings'>>(),
   // Who is in a conversation is fixed at creation; the server refuses changes to it.
@@ -119,6 +162,15 @@ export const mergers: { [C in SyncCollection]: (input: MergeInput<Wire<C>>) => W
   }),
   contracts: serverOwned,
   milestones: serverOwned,
+  // Billed time and amount follow the merged slots; the status is the server's.
+  timeEntries: (input) => withTotals(mergeTimeEntries(input)),
+  // Append-only records: the only edits are blurring (before sharing) and deletion.
+  screenshots: threeWayMerge<Wire<'screenshots'>>(),
+  workLogs: threeWayMerge<Wire<'workLogs'>>(),
+  // A withdrawn dispute stays withdrawn.
+  timeReviews: threeWayMerge<Wire<'timeReviews'>>({
+    status: (m, f) => (m.status === 'withdrawn' || f.status === 'withdrawn' ? 'withdrawn' : 'open'),
+  }),
 };
 
 export type { DocumentOf };

@@ -20,6 +20,8 @@ import { z } from 'zod';
  *   device included.
  * - Contracts and milestones are the server's: it writes them (accepting a proposal, the
  *   contract's REST commands) and refuses any push of them. Devices only pull.
+ * - Time entries, screenshots and work logs are the freelancer's; time reviews the client's.
+ *   A time entry's `status` is the server's: it follows the client's reviews.
  */
 export const syncCollections = [
   'settings',
@@ -28,6 +30,10 @@ export const syncCollections = [
   'notifications',
   'contracts',
   'milestones',
+  'timeEntries',
+  'screenshots',
+  'workLogs',
+  'timeReviews',
 ] as const;
 export type SyncCollection = (typeof syncCollections)[number];
 export const syncCollectionSchema = z.enum(syncCollections);

@@ -11,6 +11,8 @@ import {
 } from '../../shared/ipc/contract.ts';
 import { silentLog, type Log } from '../log.ts';
 import { toProblem, validationProblem } from '../problems.ts';
+import type { AccessTokens } from '../screenshots/access-tokens.ts';
+import type { ScreenshotHost } from '../screenshots/screenshot-host.ts';
 import type { SessionService } from '../session/session-service.ts';
 import type { TrackerHost } from '../tracker/tracker-host.ts';
 
@@ -18,6 +20,9 @@ export interface IpcHandlerDeps {
   session: SessionService;
   appInfo: AppInfo;
   tracker: TrackerHost;
+  screenshots: ScreenshotHost;
+  /** The main side's own access tokens (uploads), seeded by every sign-in and refresh. */
+  tokens: AccessTokens;
   log?: Log;
 }
 
@@ -34,11 +39,15 @@ type Implementations = {
  * bridge, so both hosts validate and answer exactly alike.
  */
 export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
-  const { session, tracker } = deps;
+  const { session, tracker, screenshots, tokens } = deps;
   const log = deps.log ?? silentLog;
-  // The tracker follows the session: its journal is the signed-in user's, and only theirs.
+  // The tracker and the screenshots follow the session: the signed-in user's, and only theirs.
   const opened = <T extends SignedIn | null>(result: T): T => {
-    if (result) tracker.open(result.user.id);
+    if (result) {
+      tokens.seed(result.accessToken, result.expiresIn);
+      tracker.open(result.user.id);
+      screenshots.open(result.user.id);
+    }
     return result;
   };
   const implementations: Implementations = {
@@ -46,9 +55,15 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
     'session.restore': async () => opened(await session.restore()),
     'session.signUp': async (input) => opened(await session.signUp(input)),
     'session.signIn': async (input) => opened(await session.signIn(input)),
-    'session.refresh': () => session.refresh(),
+    'session.refresh': async () => {
+      const fresh = await session.refresh();
+      tokens.seed(fresh.accessToken, fresh.expiresIn);
+      return fresh;
+    },
     'session.signOut': async () => {
+      await screenshots.close();
       tracker.close();
+      tokens.invalidate();
       return session.signOut();
     },
     'tracker.status': () => Promise.resolve(tracker.status()),
@@ -59,6 +74,11 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
     'tracker.answerIdle': (input) =>
       Promise.resolve(tracker.answerIdle(input.stretchId, input.answer)),
     'tracker.segments': (input) => Promise.resolve(tracker.segments(input.from, input.to)),
+    'screenshots.list': (input) => Promise.resolve(screenshots.list(input.from, input.to)),
+    'screenshots.image': (input) => screenshots.image(input.hash),
+    'screenshots.blur': (input) => screenshots.blur(input.id),
+    'screenshots.delete': (input) => screenshots.delete(input.id),
+    'screenshots.uploads': () => Promise.resolve(screenshots.uploads()),
   };
 
   const handlers: Partial<Record<IpcChannel, (input: unknown) => Promise<IpcResult<unknown>>>> = {};

@@ -8,6 +8,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { crc32 } from 'node:zlib';
+import type { z } from 'zod';
 import { journalRecordSchema, type JournalRecord } from './ledger.ts';
 
 /**
@@ -20,23 +21,29 @@ import { journalRecordSchema, type JournalRecord } from './ledger.ts';
  * loses at most the record being written, i.e. one tick. The cost is one small synchronous
  * flush per tick (every few seconds), which the main process can afford.
  */
-export interface Journal {
-  append(record: JournalRecord): void;
+export interface RecordLog<T> {
+  append(record: T): void;
   close(): void;
 }
+export type Journal = RecordLog<JournalRecord>;
 
-export interface JournalReadResult {
-  records: JournalRecord[];
+export interface RecordLogReadResult<T> {
+  records: T[];
   /** Lines that failed their checksum or schema: a torn last write, or damage. */
   skippedLines: number;
 }
+export type JournalReadResult = RecordLogReadResult<JournalRecord>;
 
-export function encodeRecord(record: JournalRecord): string {
+/**
+ * The same line format serves other append-only logs of the main process (the screenshot
+ * index): the functions below take the record schema, the tracker's wrappers pass its own.
+ */
+export function encodeLine(record: unknown): string {
   const json = JSON.stringify(record);
   return `${checksum(json)} ${json}\n`;
 }
 
-export function decodeLine(line: string): JournalRecord | null {
+export function decodeCheckedLine<T>(line: string, schema: z.ZodType<T>): T | null {
   const space = line.indexOf(' ');
   if (space !== 8) return null;
   const json = line.slice(space + 1);
@@ -47,11 +54,11 @@ export function decodeLine(line: string): JournalRecord | null {
   } catch {
     return null;
   }
-  const parsed = journalRecordSchema.safeParse(value);
+  const parsed = schema.safeParse(value);
   return parsed.success ? parsed.data : null;
 }
 
-export function readJournal(path: string): JournalReadResult {
+export function readRecordLog<T>(path: string, schema: z.ZodType<T>): RecordLogReadResult<T> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -59,11 +66,11 @@ export function readJournal(path: string): JournalReadResult {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], skippedLines: 0 };
     throw error;
   }
-  const records: JournalRecord[] = [];
+  const records: T[] = [];
   let skippedLines = 0;
   for (const line of text.split('\n')) {
     if (line === '') continue;
-    const record = decodeLine(line);
+    const record = decodeCheckedLine(line, schema);
     if (record) records.push(record);
     else skippedLines++;
   }
@@ -75,7 +82,7 @@ export function readJournal(path: string): JournalReadResult {
  * first so that the next record starts on a line of its own (the torn one stays, and is
  * skipped, which keeps the file strictly append-only).
  */
-export function openJournal(path: string): Journal {
+export function openRecordLog<T>(path: string): RecordLog<T> {
   const fd = openSync(path, 'a+');
   const size = fstatSync(fd).size;
   if (size > 0) {
@@ -89,9 +96,9 @@ export function openJournal(path: string): Journal {
   let open = true;
   return {
     append: (record) => {
-      if (!open) throw new Error('The tracker journal is closed.');
+      if (!open) throw new Error(`The journal ${path} is closed.`);
       // A regular-file write normally takes everything at once; loop in case it does not.
-      const bytes = Buffer.from(encodeRecord(record), 'utf8');
+      const bytes = Buffer.from(encodeLine(record), 'utf8');
       for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done);
       fdatasyncSync(fd);
     },
@@ -102,6 +109,13 @@ export function openJournal(path: string): Journal {
     },
   };
 }
+
+export const encodeRecord = (record: JournalRecord): string => encodeLine(record);
+export const decodeLine = (line: string): JournalRecord | null =>
+  decodeCheckedLine(line, journalRecordSchema);
+export const readJournal = (path: string): JournalReadResult =>
+  readRecordLog(path, journalRecordSchema);
+export const openJournal = (path: string): Journal => openRecordLog<JournalRecord>(path);
 
 function checksum(text: string): string {
   return crc32(text).toString(16).padStart(8, '0');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { minuteMs, slotMs } from '../../shared/time/slots.ts';
 
 /**
  * The tracker's state as a pure fold over journal records. The live service appends a record
@@ -34,6 +35,10 @@ export const journalRecordSchema = z.discriminatedUnion('t', [
     memo: z.string().max(2000),
     at: instant,
     weeklyLimitMs: z.number().int().positive().nullable(),
+    /** Screenshots per 10-minute slot; absent in journals written before screenshots existed. */
+    shots: z.int().min(0).max(3).optional(),
+    /** The contract's title as the renderer named it, for the tray and the start shortcut. */
+    title: z.string().max(200).optional(),
   }),
   // A heartbeat: the entry ran until `at`; `input` is when the user last touched the machine.
   z.object({ t: z.literal('tick'), entry: id, at: instant, input: instant.nullable() }),
@@ -41,11 +46,45 @@ export const journalRecordSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('back'), entry: id, stretch: id, at: instant }),
   z.object({ t: z.literal('memo'), entry: id, memo: z.string().max(2000), at: instant }),
   z.object({ t: z.literal('stop'), entry: id, at: instant, reason: z.enum(stopReasons) }),
+  // Written by compaction (compaction.ts) in place of a finished entry's ticks, idle marks, memo
+  // changes, answers and stop: it replays to exactly the state those records left behind.
+  z.object({
+    t: z.literal('compacted'),
+    entry: id,
+    /** The entry's intervals as they ended up: [from, to, idle stretch or null for work]. */
+    intervals: z.array(z.tuple([instant, instant, id.nullable()])),
+    /** Input minutes as runs: [first minute's start, number of consecutive minutes]. */
+    input: z.array(z.tuple([instant, z.number().int().positive()])),
+    /** Memo changes after the start's own memo: [at, memo]. */
+    memos: z.array(z.tuple([instant, z.string().max(2000)])),
+    stretches: z.array(
+      z.object({
+        id,
+        from: instant,
+        to: instant,
+        answer: z
+          .discriminatedUnion('choice', [
+            z.object({ choice: z.literal('keep') }),
+            z.object({ choice: z.literal('discard') }),
+            z.object({ choice: z.literal('reassign'), contractId: id }),
+          ])
+          .nullable(),
+      }),
+    ),
+    at: instant,
+    reason: z.enum(stopReasons),
+  }),
   z.object({
     t: z.literal('answer'),
     stretch: id,
     choice: z.enum(['keep', 'discard', 'reassign']),
     contract: id.nullable(),
+  }),
+  // The freelancer deleted a screenshot of this slot: its time no longer counts, for good.
+  z.object({
+    t: z.literal('remove'),
+    contract: id,
+    slot: instant.refine((at) => at % slotMs === 0, 'a slot starts on a 10-minute boundary'),
   }),
 ]);
 export type JournalRecord = z.infer<typeof journalRecordSchema>;
@@ -72,8 +111,11 @@ export interface IdleStretch {
 export interface EntryState {
   id: string;
   contractId: string;
+  /** Null when the start record carried no title (older journals, or none given). */
+  contractTitle: string | null;
   startedAt: number;
   weeklyLimitMs: number | null;
+  screenshotsPerSlot: number;
   memos: { at: number; memo: string }[];
   intervals: Interval[];
   /** Starts of the minutes (UTC ms) in which input was seen. */
@@ -88,12 +130,18 @@ export interface LedgerState {
   entries: Map<string, EntryState>;
   stretches: Map<string, IdleStretch>;
   running: string | null;
+  /** Slot starts whose time was removed, per contract (see the `remove` record). */
+  removed: Map<string, Set<number>>;
 }
 
-export const minuteMs = 60_000;
+export { minuteMs };
 
 export function emptyLedger(): LedgerState {
-  return { entries: new Map(), stretches: new Map(), running: null };
+  return { entries: new Map(), stretches: new Map(), running: null, removed: new Map() };
+}
+
+export function isSlotRemoved(state: LedgerState, contractId: string, slot: number): boolean {
+  return state.removed.get(contractId)?.has(slot) ?? false;
 }
 
 /**
@@ -102,6 +150,13 @@ export function emptyLedger(): LedgerState {
  * one odd line must not stop the rest from being recovered.
  */
 export function applyRecord(state: LedgerState, record: JournalRecord): void {
+  if (record.t === 'remove') {
+    // Any slot, running or long past: removal is about the slot, not about an entry.
+    let slots = state.removed.get(record.contract);
+    if (!slots) state.removed.set(record.contract, (slots = new Set()));
+    slots.add(record.slot);
+    return;
+  }
   if (record.t === 'answer') {
     const stretch = state.stretches.get(record.stretch);
     if (!stretch) return;
@@ -118,8 +173,10 @@ export function applyRecord(state: LedgerState, record: JournalRecord): void {
     state.entries.set(record.entry, {
       id: record.entry,
       contractId: record.contract,
+      contractTitle: record.title ?? null,
       startedAt: record.at,
       weeklyLimitMs: record.weeklyLimitMs,
+      screenshotsPerSlot: record.shots ?? 0,
       memos: [{ at: record.at, memo: record.memo }],
       intervals: [],
       inputMinutes: new Set(),
@@ -182,6 +239,21 @@ export function applyRecord(state: LedgerState, record: JournalRecord): void {
         memo: record.memo,
       });
       return;
+    case 'compacted': {
+      entry.intervals = record.intervals.map(([from, to, stretch]) => ({ from, to, stretch }));
+      for (const [first, count] of record.input) {
+        for (let i = 0; i < count; i++) entry.inputMinutes.add(first + i * minuteMs);
+      }
+      for (const [at, memo] of record.memos) entry.memos.push({ at, memo });
+      for (const { id: stretchId, from, to, answer } of record.stretches) {
+        state.stretches.set(stretchId, { id: stretchId, entryId: entry.id, from, to, answer });
+      }
+      entry.lastBeat = record.at;
+      entry.stoppedAt = record.at;
+      entry.stopReason = record.reason;
+      state.running = null;
+      return;
+    }
     case 'stop': {
       const at = clamp(record.at, entry.startedAt, entry.lastBeat);
       entry.intervals = entry.intervals

@@ -1,11 +1,9 @@
-import { minuteMs, type EntryState, type IdleStretch, type LedgerState } from './ledger.ts';
-
-export const segmentMs = 10 * minuteMs;
-const weekMs = 7 * 24 * 60 * minuteMs;
+import { minuteMs, slotMs, slotStart, weekMs } from '../../shared/time/slots.ts';
+import { isSlotRemoved, type EntryState, type IdleStretch, type LedgerState } from './ledger.ts';
 
 /**
- * A 10-minute slot of one contract, aligned to the UTC clock (:00, :10, …). In every time zone
- * whose offset is a whole multiple of 10 minutes that is also :00, :10 locally.
+ * A 10-minute slot of one contract, aligned to the UTC clock (:00, :10, …; shared/time/slots.ts).
+ * In every time zone whose offset is a whole multiple of 10 minutes that is also :00, :10 locally.
  */
 export interface Segment {
   /** Contract + slot start: the same slot always has the same id, so hand-offs are idempotent. */
@@ -15,32 +13,23 @@ export interface Segment {
   end: number;
   /** The memo in effect at the last billed moment of the slot. */
   memo: string;
+  /** 0 when the slot is `removed`. */
   billedMs: number;
   /** Idle time waiting for the user's answer: not billed. */
   idlePendingMs: number;
   idleDiscardedMs: number;
-  /** Minutes of the slot that hold billed time, and those of them in which input was seen. */
+  /** Minutes of the slot that hold tracked time, and those of them in which input was seen. */
   trackedMinutes: number;
   activeMinutes: number;
-  /** activeMinutes / trackedMinutes as a whole percentage (0 when nothing is billed). */
+  /** activeMinutes / trackedMinutes as a whole percentage (0 when nothing is tracked). */
   activity: number;
+  /** A screenshot of the slot was deleted: its time no longer counts (see the `remove` record). */
+  removed: boolean;
   entryIds: string[];
-}
-
-export function segmentStart(at: number): number {
-  return Math.floor(at / segmentMs) * segmentMs;
 }
 
 export function segmentId(contractId: string, start: number): string {
   return `${contractId}@${new Date(start).toISOString()}`;
-}
-
-/** Monday 00:00 UTC of the week holding `at`: the week hour limits count in. */
-export function weekStart(at: number): number {
-  const dayMs = 24 * 60 * minuteMs;
-  const day = Math.floor(at / dayMs);
-  // 1970-01-01 was a Thursday: (day + 3) % 7 is 0 on Mondays.
-  return (day - ((day + 3) % 7)) * dayMs;
 }
 
 interface Building {
@@ -65,7 +54,7 @@ export function deriveSegments(state: LedgerState, since = -Infinity): Segment[]
           id: key,
           contractId,
           start,
-          end: start + segmentMs,
+          end: start + slotMs,
           memo: '',
           billedMs: 0,
           idlePendingMs: 0,
@@ -73,6 +62,7 @@ export function deriveSegments(state: LedgerState, since = -Infinity): Segment[]
           trackedMinutes: 0,
           activeMinutes: 0,
           activity: 0,
+          removed: isSlotRemoved(state, contractId, start),
           entryIds: [],
         },
         minutes: new Set(),
@@ -90,8 +80,8 @@ export function deriveSegments(state: LedgerState, since = -Infinity): Segment[]
       const stretch = interval.stretch === null ? null : state.stretches.get(interval.stretch);
       const billedTo = billedContract(entry, stretch ?? null, interval.stretch !== null);
       for (let from = interval.from; from < interval.to;) {
-        const start = segmentStart(from);
-        const to = Math.min(interval.to, start + segmentMs);
+        const start = slotStart(from);
+        const to = Math.min(interval.to, start + slotMs);
         const ms = to - from;
         if (billedTo === null) {
           const own = slot(entry.contractId, start);
@@ -122,12 +112,14 @@ export function deriveSegments(state: LedgerState, since = -Infinity): Segment[]
       segment.trackedMinutes = minutes.size;
       segment.activeMinutes = active.size;
       segment.activity = minutes.size === 0 ? 0 : Math.round((100 * active.size) / minutes.size);
+      // Removed for good: the figures above stay as a record of what was tracked, unbilled.
+      if (segment.removed) segment.billedMs = 0;
       return segment;
     })
     .sort((a, b) => a.start - b.start || a.contractId.localeCompare(b.contractId));
 }
 
-/** Billed time of a contract in the week starting at `week` (see weekStart). */
+/** Billed time of a contract in the week starting at `week` (shared/time/slots.ts weekStart). */
 export function billedInWeek(segments: Segment[], contractId: string, week: number): number {
   let total = 0;
   for (const segment of segments) {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProblemError, problemTypes } from '../../shared/api/problem.ts';
+import { slotStart } from '../../shared/time/slots.ts';
 import type {
   TrackerSegmentView,
   TrackerStartInput,
@@ -37,6 +38,15 @@ export interface TrackerHost {
   setMemo(memo: string): TrackerStatusView;
   answerIdle(stretchId: string, answer: IdleAnswer): TrackerStatusView;
   segments(from: number, to: number): TrackerSegmentView[];
+  /** The last entry's start, as a start input (the start shortcut); null when signed out. */
+  lastStart(): TrackerStartInput | null;
+  /** Removes a slot's time for good (its screenshot was deleted). */
+  removeSlot(contractId: string, slot: number): void;
+  isSlotRemoved(contractId: string, slot: number): boolean;
+  /** The slot's activity so far (percent), null where the host cannot read idleness. */
+  slotActivity(contractId: string, slot: number): number | null;
+  /** Events of whichever user's tracker is open; the subscription outlives sign-outs. */
+  on(listener: (event: TrackerEvent) => void): () => void;
 }
 
 export interface TrackerHostOptions {
@@ -45,6 +55,8 @@ export interface TrackerHostOptions {
   clock: Clock;
   idle: IdleSource;
   power?: PowerEvents;
+  /** Whether the host can capture the screen (shown to the UI); default false. */
+  screenshotsAvailable?: boolean;
   log?: Log;
 }
 
@@ -59,6 +71,8 @@ function startInput(input: TrackerStartInput): StartInput {
     contractId: input.contractId,
     ...(input.memo === undefined ? {} : { memo: input.memo }),
     weeklyLimitMs: input.weeklyHourLimit ? input.weeklyHourLimit * 3_600_000 : null,
+    screenshotsPerSlot: input.screenshotsPerSlot ?? 0,
+    ...(input.contractTitle ? { contractTitle: input.contractTitle } : {}),
   };
 }
 
@@ -68,8 +82,17 @@ export function createTrackerHost(options: TrackerHostOptions): TrackerHost {
   let current: { userId: string; tracker: Tracker } | null = null;
   let warnings: TrackerStatusView['limitWarnings'] = [];
   let lastAutoStop: TrackerStatusView['lastAutoStop'] = null;
+  const listeners = new Set<(event: TrackerEvent) => void>();
 
   const onEvent = (event: TrackerEvent) => {
+    for (const listener of [...listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        // A listener's failure (the screenshot scheduler) must never stop the tracker's tick.
+        log.error(`tracker: a ${event.type} listener failed`, error);
+      }
+    }
     if (event.type === 'limit-warning') {
       warnings = [
         ...warnings.slice(-9),
@@ -116,6 +139,7 @@ export function createTrackerHost(options: TrackerHostOptions): TrackerHost {
     const open = tracker();
     return {
       activityAvailable,
+      screenshotsAvailable: options.screenshotsAvailable ?? false,
       running: open.status(),
       recovered: [...open.recovered],
       questions: open.pendingQuestions(),
@@ -160,6 +184,17 @@ export function createTrackerHost(options: TrackerHostOptions): TrackerHost {
     switchTo: (input) => guarded(() => tracker().switchTo(startInput(input))),
     setMemo: (memo) => guarded(() => tracker().setMemo(memo)),
     answerIdle: (stretchId, answer) => guarded(() => tracker().answerIdle(stretchId, answer)),
+    lastStart: () => {
+      const last = current?.tracker.lastStart() ?? null;
+      if (!last) return null;
+      return {
+        contractId: last.contractId,
+        ...(last.memo ? { memo: last.memo } : {}),
+        weeklyHourLimit: last.weeklyLimitMs === null ? null : last.weeklyLimitMs / 3_600_000,
+        screenshotsPerSlot: last.screenshotsPerSlot,
+        ...(last.contractTitle ? { contractTitle: last.contractTitle } : {}),
+      };
+    },
     segments: (from, to) =>
       tracker()
         .segments()
@@ -176,6 +211,21 @@ export function createTrackerHost(options: TrackerHostOptions): TrackerHost {
           trackedMinutes: segment.trackedMinutes,
           activeMinutes: activityAvailable ? segment.activeMinutes : null,
           activity: activityAvailable ? segment.activity : null,
+          removed: segment.removed,
         })),
+    removeSlot: (contractId, slot) => tracker().removeSlot(contractId, slot),
+    isSlotRemoved: (contractId, slot) => tracker().isSlotRemoved(contractId, slot),
+    slotActivity: (contractId, slot) => {
+      if (!activityAvailable) return null;
+      const start = slotStart(slot);
+      const segment = tracker()
+        .segments(start)
+        .find((candidate) => candidate.contractId === contractId && candidate.start === start);
+      return segment?.activity ?? 0;
+    },
+    on: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
   };
 }

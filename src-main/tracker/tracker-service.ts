@@ -1,17 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import { slotMs, slotStart, weekStart } from '../../shared/time/slots.ts';
 import { silentLog, type Log } from '../log.ts';
 import type { Clock, IdleSource, PowerEvent, PowerEvents } from './capabilities.ts';
+import { compactJournalIfLarge, type CompactionOptions } from './compaction.ts';
 import { openJournal, readJournal, type Journal } from './journal.ts';
 import {
   applyRecord,
   emptyLedger,
+  isSlotRemoved,
   type EntryState,
   type IdleAnswer,
   type JournalRecord,
   type LedgerState,
   type StopReason,
 } from './ledger.ts';
-import { billedInWeek, deriveSegments, weekStart, type Segment } from './segments.ts';
+import { billedInWeek, deriveSegments, type Segment } from './segments.ts';
 
 /**
  * The time tracker: plain Node, fed by the Clock / IdleSource / PowerEvents capabilities so the
@@ -47,6 +50,8 @@ export interface TrackerOptions {
   /** A monotonic gap between ticks above this stops the entry. Default 3 ticks. */
   maxGapMs?: number;
   newId?: () => string;
+  /** When and how much of the journal is compacted at open (compaction.ts). */
+  compaction?: CompactionOptions;
   log?: Log;
   /** Subscribed before recovery runs, so it also receives `recovered` events (see `on`). */
   onEvent?: (event: TrackerEvent) => void;
@@ -57,6 +62,19 @@ export interface StartInput {
   memo?: string;
   /** For hourly contracts with a weekly limit; counted per UTC week (Monday 00:00). */
   weeklyLimitMs?: number | null;
+  /** Screenshots per 10-minute slot (0–3), the contract's setting; default 0. */
+  screenshotsPerSlot?: number;
+  /** The contract's title, journaled so the tray and the start shortcut can name it. */
+  contractTitle?: string;
+}
+
+/** What the last entry was started with: the start shortcut starts it again. */
+export interface LastStart {
+  contractId: string;
+  contractTitle: string | null;
+  memo: string;
+  weeklyLimitMs: number | null;
+  screenshotsPerSlot: number;
 }
 
 export interface IdleQuestion {
@@ -82,7 +100,16 @@ export type TrackerEvent =
   | { type: 'recovered'; entry: RecoveredEntry }
   | { type: 'idle-question'; question: IdleQuestion }
   | { type: 'limit-warning'; contractId: string; remainingMs: number }
-  | { type: 'clock-jump'; driftMs: number; stopped: boolean };
+  | { type: 'clock-jump'; driftMs: number; stopped: boolean }
+  /** A heartbeat of the running entry, on its time line (what the screenshot scheduler follows). */
+  | {
+      type: 'tick';
+      entryId: string;
+      contractId: string;
+      at: number;
+      screenshotsPerSlot: number;
+    }
+  | { type: 'slot-removed'; contractId: string; slot: number };
 
 export interface TrackerStatus {
   entryId: string;
@@ -91,6 +118,7 @@ export interface TrackerStatus {
   startedAt: number;
   billedMs: number;
   idle: boolean;
+  screenshotsPerSlot: number;
 }
 
 export interface Tracker {
@@ -108,7 +136,13 @@ export interface Tracker {
   tick(): void;
   pendingQuestions(): IdleQuestion[];
   answerIdle(stretchId: string, answer: IdleAnswer): void;
-  segments(): Segment[];
+  /** Removes a slot's time for good (its screenshot was deleted); repeating it changes nothing. */
+  removeSlot(contractId: string, slot: number): void;
+  isSlotRemoved(contractId: string, slot: number): boolean;
+  /** With `since`, entries that ended before it are left out. */
+  segments(since?: number): Segment[];
+  /** The most recently started entry's start, running or not; null before the first one. */
+  lastStart(): LastStart | null;
   on(listener: (event: TrackerEvent) => void): () => void;
   /** Stops the timer and closes the journal; a running entry stays open, as after a crash. */
   close(): void;
@@ -139,6 +173,15 @@ export function openTracker(options: TrackerOptions): Tracker {
   if (read.skippedLines > 0) {
     log.warn(`tracker: skipped ${read.skippedLines} damaged journal line(s) (a torn write).`);
   }
+  // Before the journal is opened for appending: compaction replaces the file.
+  compactJournalIfLarge({
+    journalPath: options.journalPath,
+    records: read.records,
+    state,
+    now: clock.wallNow(),
+    log,
+    ...(options.compaction ? { options: options.compaction } : {}),
+  });
   const journal: Journal = openJournal(options.journalPath);
   const listeners = new Set<(event: TrackerEvent) => void>();
   if (options.onEvent) listeners.add(options.onEvent);
@@ -180,13 +223,27 @@ export function openTracker(options: TrackerOptions): Tracker {
     return anchor.wall + Math.round(mono - anchor.mono);
   };
 
+  /** Whether an interval's time counts for the entry's own contract (work, or idle kept). */
+  function billedToEntry(stretch: string | null): boolean {
+    return stretch === null || state.stretches.get(stretch)?.answer?.choice === 'keep';
+  }
+
+  /** The part of [from, to) outside the entry contract's removed slots. */
+  function unremovedMs(contractId: string, from: number, to: number): number {
+    let total = 0;
+    for (let at = from; at < to;) {
+      const end = Math.min(to, slotStart(at) + slotMs);
+      if (!isSlotRemoved(state, contractId, slotStart(at))) total += end - at;
+      at = end;
+    }
+    return total;
+  }
+
   function billedOf(entry: EntryState): number {
     let total = 0;
     for (const interval of entry.intervals) {
-      if (interval.stretch === null) total += interval.to - interval.from;
-      else {
-        const answer = state.stretches.get(interval.stretch)?.answer;
-        if (answer?.choice === 'keep') total += interval.to - interval.from;
+      if (billedToEntry(interval.stretch)) {
+        total += unremovedMs(entry.contractId, interval.from, interval.to);
       }
     }
     return total;
@@ -255,6 +312,13 @@ export function openTracker(options: TrackerOptions): Tracker {
     // `now - idle`; take its earliest moment, so activity and billing never claim more than seen.
     const input = Math.max(0, Math.round(now.at - idleMs) - 999);
     commit({ t: 'tick', entry: entry.id, at: now.at, input });
+    emit({
+      type: 'tick',
+      entryId: entry.id,
+      contractId: entry.contractId,
+      at: now.at,
+      screenshotsPerSlot: entry.screenshotsPerSlot,
+    });
     if (entry.openStretch === null && idleMs >= idleThresholdMs) {
       // The stretch began at the last input, not when the threshold was crossed.
       commit({ t: 'idle', entry: entry.id, stretch: newId(), from: input });
@@ -289,14 +353,16 @@ export function openTracker(options: TrackerOptions): Tracker {
     let left = excess;
     for (let i = entry.intervals.length - 1; i >= 0; i--) {
       const interval = entry.intervals[i];
-      if (!interval) continue;
-      const billed =
-        interval.stretch === null ||
-        state.stretches.get(interval.stretch)?.answer?.choice === 'keep';
-      if (!billed) continue;
-      const length = interval.to - interval.from;
-      if (left <= length) return interval.to - left;
-      left -= length;
+      if (!interval || !billedToEntry(interval.stretch)) continue;
+      // Walk back slot by slot: time in a removed slot never counted towards the limit.
+      for (let to = interval.to; to > interval.from;) {
+        const from = Math.max(interval.from, slotStart(to - 1));
+        if (!isSlotRemoved(state, entry.contractId, slotStart(from))) {
+          if (left <= to - from) return to - left;
+          left -= to - from;
+        }
+        to = from;
+      }
     }
     return entry.startedAt;
   }
@@ -316,6 +382,11 @@ export function openTracker(options: TrackerOptions): Tracker {
         );
       }
     }
+    const shots = input.screenshotsPerSlot ?? 0;
+    // The journal accepts 0–3 only: a record it would skip on replay must never be written.
+    if (!Number.isInteger(shots) || shots < 0 || shots > 3) {
+      throw new RangeError(`screenshotsPerSlot must be 0–3, not ${shots}`);
+    }
     const entryId = newId();
     anchor = { wall, mono };
     last = { wall, mono };
@@ -326,6 +397,9 @@ export function openTracker(options: TrackerOptions): Tracker {
       memo: input.memo ?? '',
       at: wall,
       weeklyLimitMs: limit,
+      shots,
+      // Cut to what the journal accepts, so the start record is never skipped on replay.
+      ...(input.contractTitle ? { title: input.contractTitle.slice(0, 200) } : {}),
     });
     cancelTimer = clock.every(tickMs, () => {
       try {
@@ -373,6 +447,7 @@ export function openTracker(options: TrackerOptions): Tracker {
         startedAt: entry.startedAt,
         billedMs: billedOf(entry),
         idle: entry.openStretch !== null,
+        screenshotsPerSlot: entry.screenshotsPerSlot,
       };
     },
     start,
@@ -409,7 +484,27 @@ export function openTracker(options: TrackerOptions): Tracker {
         contract: answer.choice === 'reassign' ? answer.contractId : null,
       });
     },
-    segments: () => deriveSegments(state),
+    removeSlot: (contractId, slot) => {
+      const start = slotStart(slot);
+      if (isSlotRemoved(state, contractId, start)) return;
+      commit({ t: 'remove', contract: contractId, slot: start });
+      emit({ type: 'slot-removed', contractId, slot: start });
+    },
+    isSlotRemoved: (contractId, slot) => isSlotRemoved(state, contractId, slotStart(slot)),
+    segments: (since) => deriveSegments(state, since),
+    lastStart: () => {
+      // Entries are kept in start order.
+      const entry = [...state.entries.values()].at(-1);
+      if (!entry) return null;
+      return {
+        contractId: entry.contractId,
+        contractTitle: entry.contractTitle,
+        // The memo in effect when it stopped: the shortcut continues where the user left off.
+        memo: entry.memos.at(-1)?.memo ?? '',
+        weeklyLimitMs: entry.weeklyLimitMs,
+        screenshotsPerSlot: entry.screenshotsPerSlot,
+      };
+    },
     on: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

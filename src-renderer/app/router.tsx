@@ -21,6 +21,7 @@ import { isSettingsTab } from '../features/settings/settings-tabs.ts';
 import { AppLayout } from '../features/shell/AppLayout.tsx';
 import { contractRoutes } from '../features/contracts/routes.tsx';
 import { marketplaceRoutes } from '../features/marketplace/routes.tsx';
+import { contractTimeRoutes } from '../features/time/routes.tsx';
 import { TimePage } from '../features/time/TimePage.tsx';
 import { UpcomingAreaPage } from '../features/upcoming/UpcomingAreaPage.tsx';
 import type { UpcomingArea } from '../features/upcoming/upcoming-areas.ts';
@@ -143,6 +144,7 @@ const routeTree = rootRoute.addChildren([
     dashboardRoute,
     timeRoute,
     ...contractRoutes(() => appRoute),
+    ...contractTimeRoutes(() => appRoute),
     upcomingRoute('invoices'),
     messagesRoute.addChildren([messagesIndexRoute, threadRoute]),
     marketplaceRoutes(() => appRoute),

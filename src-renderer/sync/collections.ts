@@ -32,12 +32,32 @@ export const collectionDefinitions: { [C in SyncCollection]: CollectionDefinitio
   },
   notifications: { zod: documentSchemas.notifications, version: 0, indexes: ['createdAt'] },
   // Read-only here (the server writes them). The list shows the newest contracts first.
-  contracts: { zod: documentSchemas.contracts, version: 0, indexes: ['createdAt'] },
+  // Version 1 added `screenshotsPerSlot` (migrations.ts).
+  contracts: { zod: documentSchemas.contracts, version: 1, indexes: ['createdAt'] },
   // A contract page shows its milestones in order.
   milestones: {
     zod: documentSchemas.milestones,
     version: 0,
     indexes: [['contractId', 'position']],
+  },
+  // The work diary and the timesheet read a contract's entries by UTC day.
+  timeEntries: {
+    zod: documentSchemas.timeEntries,
+    version: 0,
+    indexes: [['contractId', 'day']],
+  },
+  // A diary day shows a contract's screenshots by slot.
+  screenshots: {
+    zod: documentSchemas.screenshots,
+    version: 0,
+    indexes: [['contractId', 'slot']],
+  },
+  workLogs: { zod: documentSchemas.workLogs, version: 0, indexes: [['contractId', 'day']] },
+  // Reviews are per contract and week (Monday UTC).
+  timeReviews: {
+    zod: documentSchemas.timeReviews,
+    version: 0,
+    indexes: [['contractId', 'week']],
   },
 };
 

@@ -4,23 +4,32 @@ import type { SyncCollection } from '../../shared/sync/protocol.ts';
 /**
  * Where a collection's stored documents move from one schema version to the next.
  *
- * Every collection is at version 0, so there is nothing to migrate yet. When a zod schema in
- * `shared/sync/documents.ts` changes, the generated RxDB schema changes with it and RxDB
- * refuses to open the old data under the new schema. Then: bump the collection's `version` in
- * `collections.ts`, add `{ [newVersion]: (oldDoc) => newDoc }` here, and record the new
- * schema's fingerprint in `schemaFingerprints` (the unit test `sync-schema` fails until the
- * three agree, which is how a schema change without a migration is caught before release).
+ * When a zod schema in `shared/sync/documents.ts` changes, the generated RxDB schema changes
+ * with it and RxDB refuses to open the old data under the new schema. Then: bump the
+ * collection's `version` in `collections.ts`, add `{ [newVersion]: (oldDoc) => newDoc }` here,
+ * and record the new schema's fingerprint in `schemaFingerprints` (the unit test `sync-schema`
+ * fails until the three agree, which is how a schema change without a migration is caught
+ * before release).
  *
- * Migrated documents are written locally and pushed like any local edit, so a strategy must
- * produce what the server would store for the same document.
+ * RxDB runs the same strategy over the replication's stored master states, so a migrated
+ * document still equals the master it assumes and is not pushed again. A strategy must
+ * therefore produce exactly what the server holds for the same document after its own
+ * migration, or the next pull brings the server's version anyway.
  */
 export const migrationStrategies: { [C in SyncCollection]: MigrationStrategies } = {
   settings: {},
   conversations: {},
   messages: {},
   notifications: {},
-  contracts: {},
+  contracts: {
+    // Version 1 added `screenshotsPerSlot`; the server gave existing contracts 1 per slot.
+    1: (old: Record<string, unknown>) => ({ ...old, screenshotsPerSlot: 1 }),
+  },
   milestones: {},
+  timeEntries: {},
+  screenshots: {},
+  workLogs: {},
+  timeReviews: {},
 };
 
 /**
@@ -45,11 +54,27 @@ export const schemaFingerprints: { [C in SyncCollection]: { version: number; sha
     sha256: '882eaf1a4b17672821c341ae2311ca584926c80889bd688c45cc18172a04aa5a',
   },
   contracts: {
-    version: 0,
-    sha256: '59630d8dced896b16e35a8f98e983667269ac46372517756bd4d2047f45102c2',
+    version: 1,
+    sha256: '6da77af729901ddeb628c21a06d28c56434c9f04e3a6c4f44f7cf8d9a396b47c',
   },
   milestones: {
     version: 0,
     sha256: '16de4cabb5dbab82cc37dfa847113368d8bd7b4d87536df3bc24bfc55adf3fe8',
+  },
+  timeEntries: {
+    version: 0,
+    sha256: 'aaa623b1243b20c04d028aa82ac529c10d15c1e4e386ee6da72e7b7f64789717',
+  },
+  screenshots: {
+    version: 0,
+    sha256: '77e08be23f285f1a41b8b3f3de226a31f36207b6267811cfd18ca36a4bfaae5c',
+  },
+  workLogs: {
+    version: 0,
+    sha256: 'bba490898a811d873c90f953f65d6e0d187b2918a2ec076d1cbdf6d1141bb775',
+  },
+  timeReviews: {
+    version: 0,
+    sha256: '01aa90a8eafc66dfafecf5eee4a452ff0b6b5b337b83faba456b2f7e5f15a7d1',
   },
 };

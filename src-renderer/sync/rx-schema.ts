@@ -21,6 +21,8 @@ type JsonSchema = Record<string, unknown>;
  */
 const formatMaxLength: Record<string, number> = {
   uuid: 36,
+  // A calendar day, `2026-11-21`.
+  date: 10,
   // `2026-11-21T16:57:00.000Z` is 24; room for micro/nanoseconds, never more.
   'date-time': 32,
 };

@@ -139,6 +139,7 @@ describe.each(['sqlite', 'postgres'] as Dialect[])(
       total: contract.total,
       weeklyHourLimit: contract.weeklyHourLimit,
       manualTimeAllowed: contract.manualTimeAllowed,
+      screenshotsPerSlot: contract.screenshotsPerSlot,
       status: contract.status,
       createdAt: contract.createdAt,
       _deleted: false,

@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startBrowserHost, type BrowserHost } from '../../src-main/browser-host/host.ts';
 import { openKeychain, type Keychain } from '../../src-main/keychain/keychain.ts';
 import { silentLog } from '../../src-main/log.ts';
-import { createMainServices } from '../../src-main/services.ts';
+import { createMainServices, type MainServicesOptions } from '../../src-main/services.ts';
 import { keychainAccount } from '../../src-main/session/session-service.ts';
 
 /**
@@ -24,11 +24,18 @@ export type Device = {
   errors: string[];
 };
 
+/** OS capabilities a story gives a device's main process (a clock, a screen to capture …). */
+export type DeviceServices = Pick<
+  MainServicesOptions,
+  'clock' | 'capture' | 'screenshots' | 'idle'
+>;
+
 export async function startDevice(
   world: { serverUrl: string; keychain: Keychain; browser: Browser },
   label: string,
   profile: string,
   port: number,
+  extra: DeviceServices = {},
 ): Promise<Device> {
   const services = await createMainServices({
     config: { serverUrl: world.serverUrl, profile, version: 'e2e' },
@@ -36,6 +43,7 @@ export async function startDevice(
     log: silentLog,
     keychain: world.keychain,
     deviceName: label,
+    ...extra,
   });
   const host = await startBrowserHost({
     rendererDir,

@@ -10,6 +10,7 @@ import {
   startDevice,
   storyKeychain,
   type Device,
+  type DeviceServices,
 } from './desktop-devices.ts';
 import { client } from './http.ts';
 import { freePort } from './ports.ts';
@@ -60,7 +61,7 @@ export function castOf<N extends CastName>(story: string, ...names: N[]): Record
   return people;
 }
 
-type DeviceSpec = { label: string; person: Person };
+type DeviceSpec = { label: string; person: Person; services?: DeviceServices };
 
 export type Stage<D extends readonly DeviceSpec[] = readonly DeviceSpec[]> = {
   server: TestServer;
@@ -121,8 +122,8 @@ export async function e2eStage<const D extends readonly DeviceSpec[]>(options: {
     browser = await launchChromium();
     const world = { serverUrl: server.baseUrl, keychain, browser };
     const started = await Promise.allSettled(
-      options.devices.map(({ label }, index) =>
-        startDevice(world, label, `e2e-${options.story}-${index + 1}`, ports[index] ?? 0),
+      options.devices.map(({ label, services }, index) =>
+        startDevice(world, label, `e2e-${options.story}-${index + 1}`, ports[index] ?? 0, services),
       ),
     );
     for (const outcome of started) if (outcome.status === 'fulfilled') devices.push(outcome.value);

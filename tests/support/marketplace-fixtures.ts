@@ -140,6 +140,8 @@ export async function marketplaceWorld<R extends string>(
 export interface ContractTerms {
   project?: Record<string, unknown>;
   proposal?: Record<string, unknown>;
+  /** The client's acceptance (`manualTimeAllowed`, `screenshotsPerSlot` …). */
+  acceptance?: Record<string, unknown>;
 }
 
 /**
@@ -170,7 +172,7 @@ export async function contractBetween(
   if (proposal.status !== 201) throw new Error(`proposal failed: ${JSON.stringify(proposal.body)}`);
   const contract = await api.post<{ id: string }>(`/proposals/${proposal.body.id}/accept`, {
     token: parties.client.token,
-    json: { rejectOthers: false },
+    json: { rejectOthers: false, ...terms.acceptance },
   });
   if (contract.status !== 201) throw new Error(`accept failed: ${JSON.stringify(contract.body)}`);
   if (status !== 'active') {

@@ -184,6 +184,7 @@ describe('server-owned documents (contracts, milestones)', () => {
     total: null,
     weeklyHourLimit: 20,
     manualTimeAllowed: true,
+    screenshotsPerSlot: 1,
     status: 'active',
     createdAt: '2026-11-21T10:00:00.000Z',
     _deleted: false,
@@ -241,5 +242,72 @@ describe('server-owned documents (contracts, milestones)', () => {
         newDocumentState: fork,
       }),
     ).toEqual(milestone);
+  });
+});
+
+describe('time entry merge', () => {
+  const slot = (start: string, billedMs: number, removed = false) => ({
+    start,
+    billedMs,
+    trackedMinutes: Math.ceil(billedMs / 60_000),
+    activeMinutes: null,
+    memo: '',
+    removed,
+  });
+  const rate = { amountMinor: 6_000, currency: 'USD' };
+  function entry(
+    segments: WireDocument<'timeEntries'>['segments'],
+    billedMs: number,
+    updatedAt: string,
+  ): WireDocument<'timeEntries'> {
+    return {
+      id: '00000000-0000-5000-8000-000000000010',
+      contractId: '00000000-0000-4000-8000-000000000011',
+      freelancerId: alice,
+      kind: 'tracked',
+      day: '2026-11-23',
+      segments,
+      manual: null,
+      memo: '',
+      billable: true,
+      billedMs,
+      rate,
+      amount: { amountMinor: Math.round((6_000 * billedMs) / 3_600_000), currency: 'USD' },
+      status: 'pending',
+      createdAt: '2026-11-23T09:00:00.000Z',
+      updatedAt,
+      _deleted: false,
+    };
+  }
+
+  it('unions the slots of two devices and computes billed time and amount from the union', () => {
+    const base = entry(
+      [slot('2026-11-23T09:00:00.000Z', 600_000)],
+      600_000,
+      '2026-11-23T09:10:00.000Z',
+    );
+    // One device tracked on, the other deleted the first slot's screenshot.
+    const fork = entry(
+      [slot('2026-11-23T09:00:00.000Z', 600_000), slot('2026-11-23T09:10:00.000Z', 300_000)],
+      900_000,
+      '2026-11-23T09:15:00.000Z',
+    );
+    const master = entry(
+      [slot('2026-11-23T09:00:00.000Z', 600_000, true)],
+      0,
+      '2026-11-23T09:12:00.000Z',
+    );
+    const merged = mergers.timeEntries({
+      assumedMasterState: base,
+      realMasterState: { ...master, status: 'disputed' },
+      newDocumentState: fork,
+    });
+    expect(merged.segments.map((s) => [s.start, s.billedMs, s.removed])).toEqual([
+      ['2026-11-23T09:00:00.000Z', 600_000, true],
+      ['2026-11-23T09:10:00.000Z', 300_000, false],
+    ]);
+    expect(merged.billedMs).toBe(300_000);
+    expect(merged.amount).toEqual({ amountMinor: 500, currency: 'USD' });
+    expect(merged.status).toBe('disputed');
   });
 });

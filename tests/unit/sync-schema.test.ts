@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { addRxPlugin, type RxStorage } from 'rxdb';
+import { addRxPlugin, createRxDatabase, type RxStorage } from 'rxdb';
 import { RxDBDevModePlugin, disableWarnings } from 'rxdb/plugins/dev-mode';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { getAjv, wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { DocumentOf } from '../../shared/sync/documents.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { contractDocumentSchema, type DocumentOf } from '../../shared/sync/documents.ts';
 import { canonical } from '../../shared/sync/merge.ts';
 import { syncCollections, type SyncCollection } from '../../shared/sync/protocol.ts';
 import { collectionDefinitions, rxSchemaOf } from '../../src-renderer/sync/collections.ts';
@@ -83,6 +83,7 @@ const samples: { [C in SyncCollection]: DocumentOf[C] } = {
     total: { amountMinor: 200_000, currency: 'EUR' },
     weeklyHourLimit: null,
     manualTimeAllowed: false,
+    screenshotsPerSlot: 2,
     status: 'active',
     createdAt: at,
   },
@@ -95,6 +96,83 @@ const samples: { [C in SyncCollection]: DocumentOf[C] } = {
     dueDate: '2027-01-31',
     position: 0,
     status: 'pending',
+    createdAt: at,
+  },
+  timeEntries: {
+    id: '0d6e4a52-3b1f-4c3a-8d2e-5f6a7b8c9d08',
+    updatedAt: at,
+    contractId: '0d6e4a52-3b1f-4c3a-8d2e-5f6a7b8c9d04',
+    freelancerId: bob,
+    kind: 'tracked',
+    day: '2026-11-21',
+    segments: [
+      {
+        start: '2026-11-21T09:50:00.000Z',
+        billedMs: 600_000,
+        trackedMinutes: 10,
+        activeMinutes: null,
+        memo: 'Sketches',
+        removed: false,
+      },
+    ],
+    manual: null,
+    memo: '',
+    billable: true,
+    billedMs: 600_000,
+    rate: { amountMinor: 6_000, currency: 'EUR' },
+    amount: { amountMinor: 1_000, currency: 'EUR' },
+    status: 'pending',
+    createdAt: at,
+  },
+  screenshots: {
+    id: '0d6e4a52-3b1f-4c3a-8d2e-5f6a7b8c9d09',
+    updatedAt: at,
+    contractId: '0d6e4a52-3b1f-4c3a-8d2e-5f6a7b8c9d04',
+    freelancerId: bob,
+    entryId: '0d6e4a52-3b1f-4c3a-8d2e-5f6a7b8c9d08',
+    slot: '2026-11-21T09:50:00.000Z',
+    takenAt: '2026-11-21T09:54:12.000Z',
+    screen: 0,
+    activity: 80,
+    image: {
+      hash: 'b'.repeat(64),
+      size: 120_000,
+      width: 1920,
+      height: 1080,
+      mimeType: 'image/webp',
+    },
+    thumbnail: {
+      hash: 'c'.repeat(64),
+      size: 9_000,
+      width: 320,
+      height: 180,
+      mimeType: 'image/webp',
+    },
+    blurred: false,
+    createdAt: at,
+  },
+  workLogs: {
+    id: '0d6e4a52-3b1f-4c3a-8d2e-5f6a7b8c9d0a',
+    updatedAt: at,
+    contractId: '0d6e4a52-3b1f-4c3a-8d2e-5f6a7b8c9d04',
+    freelancerId: bob,
+    day: '2026-11-21',
+    tasksDone: 'Drew the owls',
+    blockers: '',
+    notes: 'Colours tomorrow',
+    createdAt: at,
+  },
+  timeReviews: {
+    id: '0d6e4a52-3b1f-4c3a-8d2e-5f6a7b8c9d0b',
+    updatedAt: at,
+    contractId: '0d6e4a52-3b1f-4c3a-8d2e-5f6a7b8c9d04',
+    week: '2026-11-16',
+    kind: 'dispute',
+    slots: [{ entryId: '0d6e4a52-3b1f-4c3a-8d2e-5f6a7b8c9d08', start: '2026-11-21T09:50:00.000Z' }],
+    reason: 'I did not ask for sketches',
+    reviewerId: alice,
+    status: 'open',
+    response: '',
     createdAt: at,
   },
 };
@@ -164,6 +242,19 @@ describe('RxDB schemas generated from the zod schemas', () => {
     expect(rxSchemaOf('milestones').indexes).toEqual([['contractId', 'position']]);
   });
 
+  it('indexes time entries, work logs, screenshots and reviews by contract and time', () => {
+    expect(rxSchemaOf('timeEntries').indexes).toEqual([['contractId', 'day']]);
+    expect(rxSchemaOf('workLogs').indexes).toEqual([['contractId', 'day']]);
+    expect(rxSchemaOf('screenshots').indexes).toEqual([['contractId', 'slot']]);
+    expect(rxSchemaOf('timeReviews').indexes).toEqual([['contractId', 'week']]);
+    const properties = rxSchemaOf('timeEntries').properties as Record<
+      string,
+      { maxLength?: number }
+    >;
+    // A calendar day indexes at its own width.
+    expect(properties.day?.maxLength).toBe(10);
+  });
+
   it('refuses a contract or milestone the server would never send', () => {
     const contracts = collectionDefinitions.contracts.zod;
     const milestones = collectionDefinitions.milestones.zod;
@@ -231,8 +322,9 @@ const validated = () =>
 
 describe('the user database', () => {
   const opened: Array<{ close(): Promise<unknown> }> = [];
-  afterAll(async () => {
-    await Promise.all(opened.map((db) => db.close()));
+  // RxDB's open core opens 13 collections per process: each test closes what it opened.
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((db) => db.close()));
   });
 
   it('names the database after the user, never shared between users', () => {
@@ -256,6 +348,33 @@ describe('the user database', () => {
       const stored = await rx.insert(samples[collection]);
       expect(stored.toJSON()).toEqual(samples[collection]);
     }
+  });
+
+  it('migrates contracts stored before screenshots per slot to the server default of one', async () => {
+    const carol = '6f1c1f0e-6a44-4c1e-9d55-0a4b7c2d9e03';
+    const storage = validated();
+    // The contracts schema as version 0 stored it: the recorded fingerprint proves it.
+    const before = rxJsonSchemaFromZod(contractDocumentSchema.omit({ screenshotsPerSlot: true }), {
+      version: 0,
+      indexes: ['createdAt'],
+    });
+    expect(createHash('sha256').update(canonical(before)).digest('hex')).toBe(
+      '59630d8dced896b16e35a8f98e983667269ac46372517756bd4d2047f45102c2',
+    );
+    const old = await createRxDatabase({
+      name: databaseNameFor(carol),
+      storage,
+      multiInstance: false,
+    });
+    await old.addCollections({ contracts: { schema: before } });
+    const { screenshotsPerSlot: _dropped, ...stored } = samples.contracts;
+    await old.collections.contracts?.insert(stored);
+    await old.close();
+
+    const db = await createUserDatabase({ userId: carol, storage, multiInstance: false });
+    opened.push(db);
+    const migrated = await db.contracts.findOne(samples.contracts.id).exec();
+    expect(migrated?.toJSON()).toEqual({ ...stored, screenshotsPerSlot: 1 });
   });
 
   it('refuses an invalid write with the zod reason and normalises like the server', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTracker, type Tracker } from '../../src-main/tracker/tracker-service.ts';
-import { segmentId, segmentStart, weekStart } from '../../src-main/tracker/segments.ts';
+import { slotStart as segmentStart, weekStart } from '../../shared/time/slots.ts';
+import { segmentId } from '../../src-main/tracker/segments.ts';
 import { FakeClock, FakeIdle, minute, second, tempJournal } from '../support/tracker-fakes.ts';
 
 const at = (h: number, m: number, s = 0) => Date.UTC(2026, 2, 2, h, m, s); // Monday 2 March 2026

@@ -61,6 +61,7 @@ function fromRow(row: ContractRow): Contract {
     total: row.type === 'fixed' ? money(row.milestones_total_minor ?? 0) : null,
     weeklyHourLimit: row.weekly_hour_limit,
     manualTimeAllowed: row.manual_time_allowed === 1,
+    screenshotsPerSlot: row.screenshots_per_slot,
     status: row.status,
     createdAt: row.created_at,
     // Contracts end; they are never deleted.
@@ -97,7 +98,7 @@ export const contractsSpec: SyncSpec<'contracts'> = {
       refuseDeviceWrite(incoming, existing, sameDocument, {
         create: 'contracts are created by the server when a client accepts a proposal',
         change:
-          'is set by the server; a contract changes only through PATCH /api/v1/contracts/{id}/status',
+          'is set by the server; a contract changes only through PATCH /api/v1/contracts/{id}/status or /settings',
       }),
     ),
   write: neverWrittenByDevices('contracts'),

@@ -21,7 +21,8 @@ import { refusedMoveText } from '../../api/problems.ts';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { DismissibleAlert } from '../../ui/DismissibleAlert.tsx';
 import { formatDate, formatRelative } from '../../ui/format.ts';
-import { AnchorLink } from '../../ui/links.tsx';
+import { AnchorLink, ButtonLink } from '../../ui/links.tsx';
+import { screenshotsText } from '../time/time-model.ts';
 import { useSyncEngine, useSyncStartError } from '../../sync/SyncProvider.tsx';
 import { changeContractStatus } from './contracts-api.ts';
 import { ContractReviews } from './ContractReviews.tsx';
@@ -127,6 +128,24 @@ function ContractDetails({ contract, me }: { contract: ContractDocument; me: str
         </Text>
       </Stack>
       <StatusActions contract={contract} me={me} />
+      <Group gap="xs" role="group" aria-label="Time on this contract">
+        <ButtonLink
+          size="sm"
+          variant="light"
+          to="/contracts/$contractId/diary"
+          params={{ contractId: contract.id }}
+        >
+          Work diary
+        </ButtonLink>
+        <ButtonLink
+          size="sm"
+          variant="light"
+          to="/contracts/$contractId/timesheet"
+          params={{ contractId: contract.id }}
+        >
+          Timesheet
+        </ButtonLink>
+      </Group>
       <Terms contract={contract} />
       {contract.type === 'fixed' ? (
         <Milestones contract={contract} />
@@ -155,6 +174,7 @@ function Terms({ contract }: { contract: ContractDocument }) {
           ['Manual time', contract.manualTimeAllowed ? 'Allowed' : 'Not allowed'],
         ] as Array<[string, string]>)
       : []),
+    ['Screenshots', screenshotsText(contract.screenshotsPerSlot)],
     ['Currency', contract.currency],
     ['Started', formatDate(contract.createdAt)],
     ['Last change', formatRelative(contract.updatedAt)],

@@ -15,6 +15,7 @@ import { KeychainNotice } from '../session/KeychainNotice.tsx';
 import { roleLabels } from '../session/roles.ts';
 import { signOut, useSessionStore } from '../session/session-store.ts';
 import { SyncIndicator } from '../sync-status/SyncIndicator.tsx';
+import { useTimeHandOff } from '../time/hand-off.ts';
 import { navItems } from './nav-items.ts';
 
 /**
@@ -42,6 +43,8 @@ function SignedInShell() {
 
   // Messages reaching this device are marked delivered whichever screen is open.
   useDeliveryReceipts();
+  // The tracker's time reaches the synced time entries whichever screen is open.
+  useTimeHandOff();
   const unread = useUnreadCounts().total;
 
   return (

@@ -15,11 +15,12 @@ import {
   Title,
 } from '@mantine/core';
 import { IconAlertCircle, IconPlayerPlay, IconPlayerStop, IconRefresh } from '@tabler/icons-react';
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { IpcResult } from '../../../shared/ipc/contract.ts';
 import type { TrackerStatusView } from '../../../shared/ipc/tracker.ts';
 import type { ContractDocument } from '../../../shared/sync/documents.ts';
 import { megilance } from '../../platform/megilance.ts';
+import { AnchorLink } from '../../ui/links.tsx';
 import { useContracts } from '../contracts/contracts-data.ts';
 import { contractStatusLabels } from '../contracts/contracts-model.ts';
 import { useSessionStore } from '../session/session-store.ts';
@@ -30,9 +31,12 @@ import {
   hoursText,
   localDay,
   myFreelanceContracts,
+  screenshotsText,
   stopReasonTexts,
   utcWeekStart,
 } from './time-model.ts';
+import { requestHandOff } from './hand-off.ts';
+import { useBrowserTrackerNotices } from './desktop-notices.ts';
 import { useNow, useTrackerSegments, useTrackerStatus } from './use-tracker.ts';
 
 const timeOfDay = (at: number) =>
@@ -70,13 +74,22 @@ export function TimePage() {
 
   const act = async (call: () => Promise<IpcResult<TrackerStatusView>>) => {
     setRefusal(apply(await call()));
+    // Started, stopped or answered: the synced time entries follow at once.
+    requestHandOff();
   };
   const startInput = (contract: ContractDocument) => ({
     contractId: contract.id,
     memo: memo.trim(),
     weeklyHourLimit: contract.type === 'hourly' ? contract.weeklyHourLimit : null,
+    screenshotsPerSlot: contract.screenshotsPerSlot,
+    // The tray and the start/stop shortcut name the contract with it.
+    contractTitle: contract.projectTitle,
   });
-  const nameOf = (contractId: string) => byId.get(contractId)?.projectTitle ?? 'A contract';
+  const nameOf = useCallback(
+    (contractId: string) => byId.get(contractId)?.projectTitle ?? 'A contract',
+    [byId],
+  );
+  useBrowserTrackerNotices(status, nameOf);
   const question = status?.questions[0] ?? null;
   const recovered = (status?.recovered ?? []).filter((entry) => !dismissed.has(entry.entryId));
 
@@ -180,6 +193,19 @@ export function TimePage() {
                   onChange={setChosen}
                   allowDeselect={false}
                 />
+                {selected && (
+                  <Text size="sm">
+                    {selected.screenshotsPerSlot === 0
+                      ? 'No screenshots on this contract.'
+                      : `${screenshotsText(selected.screenshotsPerSlot)}; each stays private to you for ten minutes, to blur or delete.`}{' '}
+                    <AnchorLink
+                      to="/contracts/$contractId/diary"
+                      params={{ contractId: selected.id }}
+                    >
+                      Open the work diary
+                    </AnchorLink>
+                  </Text>
+                )}
                 {selected && !canTrack(selected) && (
                   <Text c="red" size="sm">
                     This contract is {contractStatusLabels[selected.status].toLowerCase()}: time can

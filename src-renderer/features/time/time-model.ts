@@ -24,6 +24,8 @@ export function clockText(ms: number): string {
 export function hoursText(ms: number): string {
   const minutes = Math.floor(ms / 60_000);
   const hours = Math.floor(minutes / 60);
+  // Some time, but not a whole minute: saying "0 min" would read as none at all.
+  if (ms > 0 && minutes === 0) return 'under 1 min';
   if (hours === 0) return `${minutes} min`;
   return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
 }
@@ -60,3 +62,11 @@ export const stopReasonTexts: Record<string, string> = {
   gap: 'the app was frozen for a while',
   'clock-jump': "the computer's clock jumped forward",
 };
+
+/** "1 screenshot every 10 minutes": a contract's screenshot setting in words. */
+export function screenshotsText(perSlot: number): string {
+  if (perSlot === 0) return 'No screenshots';
+  return perSlot === 1
+    ? '1 screenshot every 10 minutes'
+    : `${perSlot} screenshots every 10 minutes`;
+}

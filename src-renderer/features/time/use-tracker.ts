@@ -77,3 +77,13 @@ export function useNow(): number {
   }, []);
   return now;
 }
+
+/** Re-renders every minute: for "today" and "this week" on screens that need no seconds. */
+export function useMinuteClock(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), 60_000);
+    return () => window.clearInterval(timer);
+  }, []);
+  return now;
+}
