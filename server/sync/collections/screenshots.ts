@@ -4,13 +4,13 @@ import { sameDocument } from '../../../shared/sync/merge.ts';
 import { slotMs, utcDay } from '../../../shared/time/slots.ts';
 import type { Database, ScreenshotsTable } from '../../db/schema.ts';
 import type { Problem } from '../../time/entry-rules.ts';
-import { isContractParty, timeAudience, timeContract } from '../../time/time-contract.ts';
+import { timeContract } from '../../time/time-contract.ts';
+import { contractTimeReads } from '../../time/contract-time-reads.ts';
 import { isWeekApproved, weekOfDay } from '../../time/week-status.ts';
 import {
   allowed,
   denied,
   flag,
-  pullPage,
   refuseDeviceWrite,
   unchangedFields,
   type SyncSpec,
@@ -106,28 +106,7 @@ async function creationVerdict(
  * tombstone, possible until its week is approved.
  */
 export const screenshotsSpec: SyncSpec<'screenshots'> = {
-  collection: 'screenshots',
-  async find(db, id) {
-    const row = await db
-      .selectFrom('screenshots')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row ? fromRow(row) : null;
-  },
-  pull: (db, userId, afterSeq, limit) =>
-    pullPage(
-      db
-        .selectFrom('screenshots as s')
-        .innerJoin('contracts as c', 'c.id', 's.contract_id')
-        .selectAll('s')
-        .where((eb) => eb.or([eb('c.client_id', '=', userId), eb('c.freelancer_id', '=', userId)])),
-      's.seq',
-      afterSeq,
-      limit,
-      fromRow,
-    ),
-  canSee: (db, userId, document) => isContractParty(db, document.contractId, userId),
+  ...contractTimeReads('screenshots', fromRow),
   async authorize(db, user, incoming, existing) {
     if (!existing) return creationVerdict(db, user.userId, incoming);
     if (existing.freelancerId !== user.userId) {
@@ -180,5 +159,4 @@ export const screenshotsSpec: SyncSpec<'screenshots'> = {
       .onConflict((conflict) => conflict.column('id').doUpdateSet(row))
       .execute();
   },
-  audience: (db, document) => timeAudience(db, document.contractId),
 };

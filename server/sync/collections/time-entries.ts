@@ -8,13 +8,13 @@ import {
   rateProblems,
   type Problem,
 } from '../../time/entry-rules.ts';
-import { isContractParty, timeAudience, timeContract } from '../../time/time-contract.ts';
+import { timeContract } from '../../time/time-contract.ts';
+import { contractTimeReads } from '../../time/contract-time-reads.ts';
 import { isWeekApproved, weekOfDay } from '../../time/week-status.ts';
 import {
   allowed,
   denied,
   flag,
-  pullPage,
   refuseDeviceWrite,
   unchangedFields,
   type SyncSpec,
@@ -60,28 +60,7 @@ const approvedWeek = (week: string) =>
  * approved week's time is final.
  */
 export const timeEntriesSpec: SyncSpec<'timeEntries'> = {
-  collection: 'timeEntries',
-  async find(db, id) {
-    const row = await db
-      .selectFrom('time_entries')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row ? fromRow(row) : null;
-  },
-  pull: (db, userId, afterSeq, limit) =>
-    pullPage(
-      db
-        .selectFrom('time_entries as t')
-        .innerJoin('contracts as c', 'c.id', 't.contract_id')
-        .selectAll('t')
-        .where((eb) => eb.or([eb('c.client_id', '=', userId), eb('c.freelancer_id', '=', userId)])),
-      't.seq',
-      afterSeq,
-      limit,
-      fromRow,
-    ),
-  canSee: (db, userId, document) => isContractParty(db, document.contractId, userId),
+  ...contractTimeReads('timeEntries', fromRow),
   async authorize(db, user, incoming, existing) {
     const problems: Problem[] = [];
     const contract = await timeContract(db, (existing ?? incoming).contractId);
@@ -162,5 +141,4 @@ export const timeEntriesSpec: SyncSpec<'timeEntries'> = {
       .onConflict((conflict) => conflict.column('id').doUpdateSet(row))
       .execute();
   },
-  audience: (db, document) => timeAudience(db, document.contractId),
 };

@@ -4,13 +4,13 @@ import { sameDocument } from '../../../shared/sync/merge.ts';
 import type { TimeReviewsTable } from '../../db/schema.ts';
 import type { Problem } from '../../time/entry-rules.ts';
 import { newReviewProblems } from '../../time/review-rules.ts';
-import { isContractParty, timeAudience, timeContract } from '../../time/time-contract.ts';
+import { timeContract } from '../../time/time-contract.ts';
+import { contractTimeReads } from '../../time/contract-time-reads.ts';
 import { refreshWeekStatuses } from '../../time/week-status.ts';
 import {
   allowed,
   denied,
   flag,
-  pullPage,
   refuseDeviceWrite,
   unchangedFields,
   type SyncSpec,
@@ -53,28 +53,7 @@ const disputeFixed = [
  * reviews now give them, in the same transaction.
  */
 export const timeReviewsSpec: SyncSpec<'timeReviews'> = {
-  collection: 'timeReviews',
-  async find(db, id) {
-    const row = await db
-      .selectFrom('time_reviews')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row ? fromRow(row) : null;
-  },
-  pull: (db, userId, afterSeq, limit) =>
-    pullPage(
-      db
-        .selectFrom('time_reviews as r')
-        .innerJoin('contracts as c', 'c.id', 'r.contract_id')
-        .selectAll('r')
-        .where((eb) => eb.or([eb('c.client_id', '=', userId), eb('c.freelancer_id', '=', userId)])),
-      'r.seq',
-      afterSeq,
-      limit,
-      fromRow,
-    ),
-  canSee: (db, userId, document) => isContractParty(db, document.contractId, userId),
+  ...contractTimeReads('timeReviews', fromRow),
   async authorize(db, user, incoming, existing) {
     const contract = await timeContract(db, (existing ?? incoming).contractId);
     if (!existing) {
@@ -140,5 +119,4 @@ export const timeReviewsSpec: SyncSpec<'timeReviews'> = {
       await refreshWeekStatuses(context, document.contractId, document.week);
     }
   },
-  audience: (db, document) => timeAudience(db, document.contractId),
 };

@@ -4,12 +4,12 @@ import { sameDocument } from '../../../shared/sync/merge.ts';
 import { workLogId } from '../../../shared/time/stable-ids.ts';
 import type { WorkLogsTable } from '../../db/schema.ts';
 import type { Problem } from '../../time/entry-rules.ts';
-import { isContractParty, timeAudience, timeContract } from '../../time/time-contract.ts';
+import { timeContract } from '../../time/time-contract.ts';
+import { contractTimeReads } from '../../time/contract-time-reads.ts';
 import {
   allowed,
   denied,
   flag,
-  pullPage,
   refuseDeviceWrite,
   unchangedFields,
   type SyncSpec,
@@ -39,28 +39,7 @@ const immutable = ['contractId', 'freelancerId', 'day', 'createdAt'] as const;
  * written by the freelancer's devices, read by both parties.
  */
 export const workLogsSpec: SyncSpec<'workLogs'> = {
-  collection: 'workLogs',
-  async find(db, id) {
-    const row = await db
-      .selectFrom('work_logs')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row ? fromRow(row) : null;
-  },
-  pull: (db, userId, afterSeq, limit) =>
-    pullPage(
-      db
-        .selectFrom('work_logs as w')
-        .innerJoin('contracts as c', 'c.id', 'w.contract_id')
-        .selectAll('w')
-        .where((eb) => eb.or([eb('c.client_id', '=', userId), eb('c.freelancer_id', '=', userId)])),
-      'w.seq',
-      afterSeq,
-      limit,
-      fromRow,
-    ),
-  canSee: (db, userId, document) => isContractParty(db, document.contractId, userId),
+  ...contractTimeReads('workLogs', fromRow),
   async authorize(db, user, incoming, existing) {
     if (existing) {
       if (existing.freelancerId !== user.userId) {
@@ -109,5 +88,4 @@ export const workLogsSpec: SyncSpec<'workLogs'> = {
       .onConflict((conflict) => conflict.column('id').doUpdateSet(row))
       .execute();
   },
-  audience: (db, document) => timeAudience(db, document.contractId),
 };
