@@ -19,6 +19,15 @@ const collections = ['timeEntries', 'screenshots', 'workLogs', 'timeReviews'] as
 
 export function timeTrackingMigration(dialect: DialectName): Migration {
   const t = columnTypes(dialect);
+  /** A synced document of a contract: its id, the sync columns, and the contract it belongs to. */
+  const contractDocumentTable = (db: Kysely<unknown>, name: string) =>
+    db.schema
+      .createTable(name)
+      .addColumn('id', t.id, (c) => c.primaryKey())
+      .addColumn('seq', 'bigint', (c) => c.notNull())
+      .addColumn('deleted', 'integer', (c) => c.notNull())
+      .addColumn('updated_at', t.instant, (c) => c.notNull())
+      .addColumn('contract_id', t.id, (c) => c.notNull().references('contracts.id'));
   return {
     async up(db: Kysely<unknown>) {
       // Existing contracts take one screenshot a slot, the default a new one starts with.
@@ -32,13 +41,7 @@ export function timeTrackingMigration(dialect: DialectName): Migration {
         )
         .execute();
 
-      await db.schema
-        .createTable('time_entries')
-        .addColumn('id', t.id, (c) => c.primaryKey())
-        .addColumn('seq', 'bigint', (c) => c.notNull())
-        .addColumn('deleted', 'integer', (c) => c.notNull())
-        .addColumn('updated_at', t.instant, (c) => c.notNull())
-        .addColumn('contract_id', t.id, (c) => c.notNull().references('contracts.id'))
+      await contractDocumentTable(db, 'time_entries')
         .addColumn('freelancer_id', t.id, (c) => c.notNull().references('users.id'))
         .addColumn('kind', 'text', (c) =>
           c.notNull().check(t.inList('kind', ['tracked', 'manual'])),
@@ -68,13 +71,7 @@ export function timeTrackingMigration(dialect: DialectName): Migration {
         .columns(['contract_id', 'week'])
         .execute();
 
-      await db.schema
-        .createTable('screenshots')
-        .addColumn('id', t.id, (c) => c.primaryKey())
-        .addColumn('seq', 'bigint', (c) => c.notNull())
-        .addColumn('deleted', 'integer', (c) => c.notNull())
-        .addColumn('updated_at', t.instant, (c) => c.notNull())
-        .addColumn('contract_id', t.id, (c) => c.notNull().references('contracts.id'))
+      await contractDocumentTable(db, 'screenshots')
         .addColumn('freelancer_id', t.id, (c) => c.notNull().references('users.id'))
         .addColumn('entry_id', t.id, (c) => c.notNull().references('time_entries.id'))
         .addColumn('slot', t.instant, (c) => c.notNull())
@@ -103,13 +100,7 @@ export function timeTrackingMigration(dialect: DialectName): Migration {
         .column('entry_id')
         .execute();
 
-      await db.schema
-        .createTable('work_logs')
-        .addColumn('id', t.id, (c) => c.primaryKey())
-        .addColumn('seq', 'bigint', (c) => c.notNull())
-        .addColumn('deleted', 'integer', (c) => c.notNull())
-        .addColumn('updated_at', t.instant, (c) => c.notNull())
-        .addColumn('contract_id', t.id, (c) => c.notNull().references('contracts.id'))
+      await contractDocumentTable(db, 'work_logs')
         .addColumn('freelancer_id', t.id, (c) => c.notNull().references('users.id'))
         .addColumn('day', 'text', (c) => c.notNull())
         .addColumn('tasks_done', 'text', (c) => c.notNull())
@@ -118,13 +109,7 @@ export function timeTrackingMigration(dialect: DialectName): Migration {
         .addColumn('created_at', t.instant, (c) => c.notNull())
         .execute();
 
-      await db.schema
-        .createTable('time_reviews')
-        .addColumn('id', t.id, (c) => c.primaryKey())
-        .addColumn('seq', 'bigint', (c) => c.notNull())
-        .addColumn('deleted', 'integer', (c) => c.notNull())
-        .addColumn('updated_at', t.instant, (c) => c.notNull())
-        .addColumn('contract_id', t.id, (c) => c.notNull().references('contracts.id'))
+      await contractDocumentTable(db, 'time_reviews')
         .addColumn('week', 'text', (c) => c.notNull())
         .addColumn('kind', 'text', (c) =>
           c.notNull().check(t.inList('kind', ['approval', 'dispute'])),
