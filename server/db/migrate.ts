@@ -9,6 +9,7 @@ import { profilesMigration } from './migrations/0006-profiles.ts';
 import { engagementMigration } from './migrations/0007-engagement.ts';
 import { contractSyncMigration } from './migrations/0008-contract-sync.ts';
 import { timeTrackingMigration } from './migrations/0009-time-tracking.ts';
+import { contractActivityMigration } from './migrations/0010-contract-activity.ts';
 
 /** The one ordered list of migrations; each takes the dialect so one file serves both. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -22,6 +23,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0007-engagement': engagementMigration(dialect),
     '0008-contract-sync': contractSyncMigration(dialect),
     '0009-time-tracking': timeTrackingMigration(dialect),
+    '0010-contract-activity': contractActivityMigration(dialect),
   };
 }
 

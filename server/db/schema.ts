@@ -236,6 +236,20 @@ export interface ContractsTable {
   updated_at: string;
 }
 
+/**
+ * A stretch during which a contract was not active (migration 0010): opened when it is paused
+ * or ended, closed (`ended_at`) when the client resumes it. The time rules refuse time in one.
+ */
+export interface ContractInactivePeriodsTable {
+  id: Generated<number>;
+  contract_id: string;
+  /** The status that opened the stretch. */
+  kind: 'paused' | 'ended';
+  started_at: string;
+  /** Null while the stretch is open: the contract is paused or ended now. */
+  ended_at: string | null;
+}
+
 /** Synced with its contract (migration 0008): `seq` is the row's pull checkpoint. */
 export interface MilestonesTable {
   id: string;
@@ -444,6 +458,7 @@ export interface Database {
   project_views: ProjectViewsTable;
   proposals: ProposalsTable;
   contracts: ContractsTable;
+  contract_inactive_periods: ContractInactivePeriodsTable;
   milestones: MilestonesTable;
   project_search_docs: ProjectSearchDocsTable;
   profile_skills: ProfileSkillsTable;

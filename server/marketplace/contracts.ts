@@ -84,11 +84,12 @@ export class ContractService {
     if (!contractTransitions[row.status].includes(to)) throw invalidTransition(row.status, to);
     const updated = await this.writes.transaction(async (sync) => {
       const { trx } = sync;
+      const now = new Date().toISOString();
       const result = await trx
         .updateTable('contracts')
         .set({
           status: to,
-          updated_at: new Date().toISOString(),
+          updated_at: now,
           seq: await sync.stamp('contracts', partiesOf(row)),
         })
         .where('id', '=', id)
@@ -102,6 +103,7 @@ export class ContractService {
           .executeTakeFirstOrThrow();
         throw invalidTransition(current.status, to);
       }
+      await recordActivityChange(trx, id, row.status, to, now);
       await recordAudit(trx, meta, {
         action: 'contract.status_changed',
         userId: auth.userId,
@@ -183,6 +185,34 @@ export class ContractService {
       throw notFound();
     }
     return row;
+  }
+}
+
+/**
+ * Keeps the contract's inactive stretches (migration 0010) in step with its status, in the
+ * status change's transaction: leaving `active` opens one at that moment, resuming closes it,
+ * and a paused contract that ends keeps the stretch its pause opened. The time rules read these
+ * to take offline time tracked before the moment and refuse time inside a stretch.
+ */
+async function recordActivityChange(
+  trx: Kysely<Database>,
+  contractId: string,
+  from: ContractStatus,
+  to: ContractStatus,
+  at: string,
+): Promise<void> {
+  if (from === 'active' && to !== 'active') {
+    await trx
+      .insertInto('contract_inactive_periods')
+      .values({ contract_id: contractId, kind: to, started_at: at, ended_at: null })
+      .execute();
+  } else if (to === 'active') {
+    await trx
+      .updateTable('contract_inactive_periods')
+      .set({ ended_at: at })
+      .where('contract_id', '=', contractId)
+      .where('ended_at', 'is', null)
+      .execute();
   }
 }
 

@@ -1,10 +1,10 @@
-import type { WireDocument } from '../../shared/sync/documents.ts';
+import type { TimeSegment, WireDocument } from '../../shared/sync/documents.ts';
 import { amountFor, billedOfSegments } from '../../shared/time/amounts.ts';
 import { dayMs, minuteMs, slotMs, utcDay } from '../../shared/time/slots.ts';
 import { trackedEntryId } from '../../shared/time/stable-ids.ts';
 import { sameDocument } from '../../shared/sync/merge.ts';
 import type { Money } from '../../shared/money/money.ts';
-import { contractRate, type TimeContract } from './time-contract.ts';
+import { contractRate, type InactivePeriod, type TimeContract } from './time-contract.ts';
 
 type TimeEntry = WireDocument<'timeEntries'>;
 export type Problem = [pointer: string, detail: string];
@@ -131,25 +131,60 @@ function manualProblems(
 }
 
 /**
- * A paused or ended contract takes no new time: not a new entry, not a slot more, not more
- * billed time, not a manual stretch moved elsewhere, not a deleted entry brought back.
- * Deleting time and editing memos stay possible.
+ * Time counts only while its contract is active. What a push adds (a new slot, more billed time
+ * in a slot, a slot no longer removed, a new or moved manual stretch, a deleted entry brought
+ * back) must lie outside every stretch in which the contract was paused or ended: time tracked
+ * offline before the client paused or ended it lands whenever the device syncs, time tracked
+ * inside a stretch never does, even once the contract is active again. The edges of a stretch
+ * give the device's clock the same tolerance as the rest of these rules. Deleting time, taking
+ * time away and editing memos stay possible at any time.
  */
-export function addedTimeProblems(
+export function inactiveTimeProblems(
   incoming: TimeEntry,
   existing: TimeEntry | null,
-  status: 'paused' | 'ended',
+  periods: readonly InactivePeriod[],
 ): Problem[] {
-  if (incoming._deleted) return [];
-  const detail = `adds time to a ${status} contract; time is recorded only while it is active`;
-  if (!existing) return [['/contractId', `is ${status}: it takes no new time entries`]];
-  if (existing._deleted) return [['/_deleted', detail]];
+  if (incoming._deleted || periods.length === 0) return [];
+  // A deleted entry brought back adds all its time again, as a new one does.
+  const before = existing && !existing._deleted ? existing : null;
   const problems: Problem[] = [];
-  const before = new Set(existing.segments.map((s) => Date.parse(s.start)));
+  const counted = (segment: TimeSegment) => (segment.removed ? 0 : segment.billedMs);
+  const billedBefore = new Map(
+    (before?.segments ?? []).map((segment) => [Date.parse(segment.start), counted(segment)]),
+  );
   incoming.segments.forEach((segment, index) => {
-    if (!before.has(Date.parse(segment.start))) problems.push([`/segments/${index}`, detail]);
+    const start = Date.parse(segment.start);
+    if (counted(segment) <= (billedBefore.get(start) ?? 0)) return;
+    const inside = inactiveDetail(periods, start, start + slotMs, 'this slot');
+    if (inside) problems.push([`/segments/${index}`, inside]);
   });
-  if (incoming.billedMs > existing.billedMs) problems.push(['/billedMs', detail]);
-  if (!sameDocument(incoming.manual, existing.manual)) problems.push(['/manual', detail]);
+  if (incoming.manual && !(before && sameDocument(incoming.manual, before.manual))) {
+    const { from, to } = incoming.manual;
+    const inside = inactiveDetail(periods, Date.parse(from), Date.parse(to), 'this stretch');
+    if (inside) problems.push(['/manual', inside]);
+  }
   return problems;
+}
+
+/**
+ * Why time from `start` to `end` cannot count, naming the first inactive stretch it reaches
+ * into by more than the clock skew; null when it lies outside them all.
+ */
+export function inactiveDetail(
+  periods: readonly InactivePeriod[],
+  start: number,
+  end: number,
+  what: string,
+): string | null {
+  const period = periods.find(
+    (p) => end > p.from + clockSkewMs && (p.to === null || start < p.to - clockSkewMs),
+  );
+  if (!period) return null;
+  const from = new Date(period.from).toISOString();
+  const where =
+    period.to === null
+      ? `runs past ${from}, when the contract was ${period.kind}`
+      : // Only a pause is ever resumed: a closed stretch was a pause.
+        `falls between ${from} and ${new Date(period.to).toISOString()}, while the contract was paused`;
+  return `${what} ${where}: time is recorded only while a contract is active`;
 }

@@ -37,6 +37,31 @@ export async function timeContract(
   return row ?? null;
 }
 
+/** A stretch in which the contract was not active; `to` is null while it still is not. */
+export interface InactivePeriod {
+  kind: 'paused' | 'ended';
+  from: number;
+  to: number | null;
+}
+
+/** The contract's inactive stretches (migration 0010), oldest first. */
+export async function inactivePeriods(
+  db: Kysely<Database>,
+  contractId: string,
+): Promise<InactivePeriod[]> {
+  const rows = await db
+    .selectFrom('contract_inactive_periods')
+    .select(['kind', 'started_at', 'ended_at'])
+    .where('contract_id', '=', contractId)
+    .orderBy('started_at')
+    .execute();
+  return rows.map((row) => ({
+    kind: row.kind,
+    from: Date.parse(row.started_at),
+    to: row.ended_at === null ? null : Date.parse(row.ended_at),
+  }));
+}
+
 /** The hourly rate time is billed at; null on fixed-price contracts, which track unbilled. */
 export function contractRate(contract: TimeContract): Money | null {
   return contract.rate_minor === null

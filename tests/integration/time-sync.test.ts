@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problemTypes, type Problem } from '../../shared/api/problem.ts';
+import { contractActivityMigration } from '../../server/db/migrations/0010-contract-activity.ts';
 import type { Contract } from '../../shared/marketplace/contracts.ts';
 import type { WireDocument } from '../../shared/sync/documents.ts';
 import type { SyncCollection } from '../../shared/sync/protocol.ts';
@@ -341,42 +342,207 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('time tracking sync on %s', (
     expect(await snapshot()).toEqual(before);
   });
 
-  it('takes no new time on a paused or ended contract, but lets its memos change', async () => {
-    const hourly = await contract('hourly');
-    const entry = trackedEntry(hourly, [{ start: at(lastWeek, 2, 9) }]);
-    await expectWritten('timeEntries', freelancer, [created(entry)]);
-    expect((await setStatus(hourly.contractId, 'paused')).status).toBe(200);
-    const before = await snapshot();
+  /**
+   * The moments of the contract's inactive stretch, which its REST command opened (and closed)
+   * just now, moved back into last week: the time around them is then in the past, as time a
+   * device tracked offline and syncs late is.
+   */
+  const dateStretch = (contractId: string, from: number, to?: number) =>
+    server.db.kysely
+      .updateTable('contract_inactive_periods')
+      .set({
+        started_at: new Date(from).toISOString(),
+        ...(to === undefined ? {} : { ended_at: new Date(to).toISOString() }),
+      })
+      .where('contract_id', '=', contractId)
+      .execute();
 
+  /** The detail a refusal gives for one pointer of the first pushed document. */
+  const detailAt = (answer: HttpAnswer<unknown>, pointer: string) =>
+    (answer.body as Problem).errors?.find((e) => e.pointer === `/0/newDocumentState${pointer}`)
+      ?.detail;
+
+  it('lands time tracked offline before a pause after the pause, and refuses time after it', async () => {
+    const hourly = await contract('hourly');
+    const tuesday = trackedEntry(hourly, [{ start: at(lastWeek, 1, 9) }]);
+    await expectWritten('timeEntries', freelancer, [created(tuesday)]);
+    expect((await setStatus(hourly.contractId, 'paused')).status).toBe(200);
+    const pausedAt = at(lastWeek, 3, 12);
+    await dateStretch(hourly.contractId, pausedAt);
+
+    // Tracked before Thursday noon, synced now: a slot more on a day already synced, a new day
+    // up to the slot that ends at noon, and manual time all land.
+    const longer = recomputed({
+      ...tuesday,
+      segments: [...tuesday.segments, segment({ start: at(lastWeek, 1, 9, 10) })],
+    });
+    const thursday = trackedEntry(hourly, [
+      { start: at(lastWeek, 3, 11, 40) },
+      { start: at(lastWeek, 3, 11, 50) },
+    ]);
+    const call = manualEntry(hourly, at(lastWeek, 3, 10), at(lastWeek, 3, 11));
+    await expectWritten('timeEntries', freelancer, [
+      changed(tuesday, longer),
+      created(thursday),
+      created(call),
+    ]);
+    const shot = screenshotOf(thursday, at(lastWeek, 3, 11, 50));
+    await expectWritten('screenshots', freelancer, [created(shot)]);
+    expect(await pulled('screenshots', owner, hourly.contractId)).toEqual([shot]);
+
+    // Tracked after it: each slot and stretch is named, with the moment of the pause.
+    const before = await snapshot();
+    const intoPause = recomputed({
+      ...thursday,
+      segments: [...thursday.segments, segment({ start: at(lastWeek, 3, 12) })],
+    });
+    const refusedSlot = await sync.push('timeEntries', freelancer, [changed(thursday, intoPause)]);
+    expectRefused(refusedSlot, ['/segments/2'], 'a slot after the pause');
+    expect(detailAt(refusedSlot, '/segments/2')).toBe(
+      `this slot runs past ${new Date(pausedAt).toISOString()}, when the contract was paused: ` +
+        'time is recorded only while a contract is active',
+    );
     expectRefused(
       await sync.push('timeEntries', freelancer, [
-        created(trackedEntry(hourly, [{ start: at(lastWeek, 3, 9) }])),
+        created(trackedEntry(hourly, [{ start: at(lastWeek, 4, 9) }])),
       ]),
-      ['/contractId'],
-      'a new entry on a paused contract',
+      ['/segments/0'],
+      'a new day after the pause',
     );
-    const longer = recomputed({
-      ...entry,
-      segments: [...entry.segments, segment({ start: at(lastWeek, 2, 9, 10) })],
+    expectRefused(
+      await sync.push('timeEntries', freelancer, [
+        created(manualEntry(hourly, at(lastWeek, 3, 11, 30), at(lastWeek, 3, 12, 30))),
+      ]),
+      ['/manual'],
+      'manual time reaching past the pause',
+    );
+    const moved = recomputed({
+      ...call,
+      manual: {
+        from: new Date(at(lastWeek, 3, 11, 30)).toISOString(),
+        to: new Date(at(lastWeek, 3, 12, 30)).toISOString(),
+      },
     });
     expectRefused(
-      await sync.push('timeEntries', freelancer, [changed(entry, longer)]),
-      ['/segments/1', '/billedMs'],
-      'a slot more on a paused contract',
+      await sync.push('timeEntries', freelancer, [changed(call, moved)]),
+      ['/manual'],
+      'manual time moved past the pause',
     );
     expect(await snapshot()).toEqual(before);
 
-    const memo = { ...entry, memo: 'Paused: wrote up where I stopped' };
-    await expectWritten('timeEntries', freelancer, [changed(entry, memo)]);
-    expect((await setStatus(hourly.contractId, 'ended')).status).toBe(200);
+    // A slot after the pause kept as removed adds no time; its screen is still not shared.
+    const removedSlot = recomputed({
+      ...thursday,
+      segments: [...thursday.segments, segment({ start: at(lastWeek, 3, 12), removed: true })],
+    });
+    await expectWritten('timeEntries', freelancer, [changed(thursday, removedSlot)]);
+    const lateShot = await sync.push('screenshots', freelancer, [
+      created(screenshotOf(removedSlot, at(lastWeek, 3, 12))),
+    ]);
+    expectRefused(lateShot, ['/slot'], 'a screenshot after the pause');
+    expect(detailAt(lateShot, '/slot')).toContain(new Date(pausedAt).toISOString());
+    // Bringing the removed slot back adds its time: refused like a new one.
     expectRefused(
       await sync.push('timeEntries', freelancer, [
-        created(manualEntry(hourly, at(lastWeek, 4, 9), at(lastWeek, 4, 10))),
+        changed(removedSlot, recomputed({ ...removedSlot, segments: intoPause.segments })),
       ]),
-      ['/contractId'],
-      'manual time on an ended contract',
+      ['/segments/2'],
+      'a removed slot after the pause brought back',
     );
-    expect(await pulled('timeEntries', owner, hourly.contractId)).toEqual([memo]);
+
+    // Memos change and time goes away at any time.
+    const memo = { ...longer, memo: 'Paused: wrote up where I stopped' };
+    await expectWritten('timeEntries', freelancer, [changed(longer, memo)]);
+    const shorter = recomputed({ ...memo, segments: memo.segments.slice(0, 1) });
+    await expectWritten('timeEntries', freelancer, [changed(memo, shorter)]);
+    expect(
+      (await pulled('timeEntries', owner, hourly.contractId)).map((e) => [e.day, e.billedMs]),
+    ).toEqual(
+      expect.arrayContaining([
+        [tuesday.day, slotMs],
+        [thursday.day, 2 * slotMs],
+        [call.day, hourMs],
+      ]),
+    );
+  });
+
+  it('takes new time once resumed, but never time from the paused stretch', async () => {
+    const hourly = await contract('hourly');
+    expect((await setStatus(hourly.contractId, 'paused')).status).toBe(200);
+    expect((await setStatus(hourly.contractId, 'active')).status).toBe(200);
+    const pausedAt = at(lastWeek, 1, 12);
+    const resumedAt = at(lastWeek, 3, 12);
+    await dateStretch(hourly.contractId, pausedAt, resumedAt);
+
+    const before = await snapshot();
+    const inside = await sync.push('timeEntries', freelancer, [
+      created(trackedEntry(hourly, [{ start: at(lastWeek, 2, 9) }])),
+    ]);
+    expectRefused(inside, ['/segments/0'], 'a slot while paused');
+    expect(detailAt(inside, '/segments/0')).toBe(
+      `this slot falls between ${new Date(pausedAt).toISOString()} and ` +
+        `${new Date(resumedAt).toISOString()}, while the contract was paused: ` +
+        'time is recorded only while a contract is active',
+    );
+    expectRefused(
+      await sync.push('timeEntries', freelancer, [
+        created(trackedEntry(hourly, [{ start: at(lastWeek, 3, 11, 50) }])),
+      ]),
+      ['/segments/0'],
+      'a slot ending at the resumption, more than the skew before it',
+    );
+    expect(await snapshot()).toEqual(before);
+
+    // Before the pause, and from within the clock skew of the resumption on.
+    await expectWritten('timeEntries', freelancer, [
+      created(trackedEntry(hourly, [{ start: at(lastWeek, 1, 11, 50) }])),
+      created(trackedEntry(hourly, [{ start: at(lastWeek, 3, 12) }])),
+      created(manualEntry(hourly, at(lastWeek, 4, 9), at(lastWeek, 4, 10))),
+    ]);
+    expect(await pulled('timeEntries', owner, hourly.contractId)).toHaveLength(3);
+  });
+
+  it('lands time from before an end, and keeps the pause’s moment when a paused contract ends', async () => {
+    const ended = await contract('hourly');
+    expect((await setStatus(ended.contractId, 'ended')).status).toBe(200);
+    const endedAt = at(lastWeek, 2, 0);
+    await dateStretch(ended.contractId, endedAt);
+    await expectWritten('timeEntries', freelancer, [
+      created(trackedEntry(ended, [{ start: at(lastWeek, 1, 23, 50) }])),
+      created(manualEntry(ended, at(lastWeek, 1, 9), at(lastWeek, 1, 10))),
+    ]);
+    const after = await sync.push('timeEntries', freelancer, [
+      created(manualEntry(ended, at(lastWeek, 2, 9), at(lastWeek, 2, 10))),
+    ]);
+    expectRefused(after, ['/manual'], 'manual time after the end');
+    expect(detailAt(after, '/manual')).toBe(
+      `this stretch runs past ${new Date(endedAt).toISOString()}, when the contract was ended: ` +
+        'time is recorded only while a contract is active',
+    );
+
+    // Paused, then ended: it stopped being active at the pause, and that stays the moment.
+    const pausedThenEnded = await contract('hourly');
+    expect((await setStatus(pausedThenEnded.contractId, 'paused')).status).toBe(200);
+    const pausedAt = at(lastWeek, 2, 0);
+    await dateStretch(pausedThenEnded.contractId, pausedAt);
+    expect((await setStatus(pausedThenEnded.contractId, 'ended')).status).toBe(200);
+    expect(
+      await server.db.kysely
+        .selectFrom('contract_inactive_periods')
+        .select(['kind', 'started_at', 'ended_at'])
+        .where('contract_id', '=', pausedThenEnded.contractId)
+        .execute(),
+    ).toEqual([{ kind: 'paused', started_at: new Date(pausedAt).toISOString(), ended_at: null }]);
+    await expectWritten('timeEntries', freelancer, [
+      created(trackedEntry(pausedThenEnded, [{ start: at(lastWeek, 1, 15) }])),
+    ]);
+    expectRefused(
+      await sync.push('timeEntries', freelancer, [
+        created(trackedEntry(pausedThenEnded, [{ start: at(lastWeek, 2, 15) }])),
+      ]),
+      ['/segments/0'],
+      'time after the pause of an ended contract',
+    );
   });
 
   it('keeps screenshots fixed and their entries’ owners, and waits for an entry still on its way', async () => {
@@ -865,5 +1031,58 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('time tracking sync on %s', (
     // Contracts accepted without saying take one screenshot a slot.
     const plain = await contract('fixed');
     expect((await contractDocument(owner, plain.contractId))?.screenshotsPerSlot).toBe(1);
+  });
+
+  it('dates the stretch of contracts already paused or ended from their last change on migrating', async () => {
+    const paused = await contract('hourly');
+    const ended = await contract('fixed');
+    const active = await contract('hourly');
+    expect((await setStatus(paused.contractId, 'paused')).status).toBe(200);
+    expect((await setStatus(ended.contractId, 'ended')).status).toBe(200);
+    const lastChange = at(lastWeek, 2, 12);
+    const { kysely } = server.db;
+    await kysely
+      .updateTable('contracts')
+      .set({ updated_at: new Date(lastChange).toISOString() })
+      .where('id', 'in', [paused.contractId, ended.contractId])
+      .execute();
+    // Back to the database as migration 0009 left it, then forward again.
+    const migration = contractActivityMigration(dialect);
+    await migration.down?.(kysely);
+    await migration.up(kysely);
+
+    const stretches = await kysely
+      .selectFrom('contract_inactive_periods')
+      .select(['contract_id', 'kind', 'started_at', 'ended_at'])
+      .where('contract_id', 'in', [paused.contractId, ended.contractId, active.contractId])
+      .orderBy('kind', 'desc')
+      .execute();
+    const since = new Date(lastChange).toISOString();
+    expect(stretches).toEqual([
+      { contract_id: paused.contractId, kind: 'paused', started_at: since, ended_at: null },
+      { contract_id: ended.contractId, kind: 'ended', started_at: since, ended_at: null },
+    ]);
+    await expectWritten('timeEntries', freelancer, [
+      created(trackedEntry(paused, [{ start: at(lastWeek, 2, 11, 50) }])),
+    ]);
+    expectRefused(
+      await sync.push('timeEntries', freelancer, [
+        created(trackedEntry(paused, [{ start: at(lastWeek, 3, 9) }])),
+      ]),
+      ['/segments/0'],
+      'time after a migrated pause',
+    );
+    // A contract is inactive from one moment at a time: a second open stretch is refused.
+    await expect(
+      kysely
+        .insertInto('contract_inactive_periods')
+        .values({
+          contract_id: paused.contractId,
+          kind: 'ended',
+          started_at: since,
+          ended_at: null,
+        })
+        .execute(),
+    ).rejects.toThrow(/unique/i);
   });
 });

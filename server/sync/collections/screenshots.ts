@@ -3,8 +3,8 @@ import type { ScreenshotDocument, WireDocument } from '../../../shared/sync/docu
 import { sameDocument } from '../../../shared/sync/merge.ts';
 import { slotMs, utcDay } from '../../../shared/time/slots.ts';
 import type { Database, ScreenshotsTable } from '../../db/schema.ts';
-import type { Problem } from '../../time/entry-rules.ts';
-import { timeContract } from '../../time/time-contract.ts';
+import { inactiveDetail, type Problem } from '../../time/entry-rules.ts';
+import { inactivePeriods, timeContract } from '../../time/time-contract.ts';
 import { contractTimeReads } from '../../time/contract-time-reads.ts';
 import { isWeekApproved, weekOfDay } from '../../time/week-status.ts';
 import {
@@ -79,6 +79,16 @@ async function creationVerdict(
   if (taken < slot || taken >= slot + slotMs) {
     problems.push(['/takenAt', 'must lie within its slot']);
   }
+  // What was on screen while the contract was paused or ended is not the client's to see,
+  // even of a slot the entry keeps as removed; before that moment it lands whenever it syncs.
+  // Final whatever the entry holds, so refused at once rather than waited for.
+  const inactive = inactiveDetail(
+    await inactivePeriods(db, incoming.contractId),
+    slot,
+    slot + slotMs,
+    'this slot',
+  );
+  if (inactive) return denied(...problems, ['/slot', inactive]);
   const entry = await timeEntriesSpec.find(db, incoming.entryId);
   // Entries and screenshots replicate separately: the entry may be on its way.
   if (!entry) return { allowed: false, pending: 'its time entry has not reached the server yet' };

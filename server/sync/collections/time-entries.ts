@@ -3,12 +3,12 @@ import type { TimeSegment, WireDocument } from '../../../shared/sync/documents.t
 import { sameDocument } from '../../../shared/sync/merge.ts';
 import type { TimeEntriesTable } from '../../db/schema.ts';
 import {
-  addedTimeProblems,
   entryContentProblems,
+  inactiveTimeProblems,
   rateProblems,
   type Problem,
 } from '../../time/entry-rules.ts';
-import { timeContract } from '../../time/time-contract.ts';
+import { inactivePeriods, timeContract } from '../../time/time-contract.ts';
 import { contractTimeReads } from '../../time/contract-time-reads.ts';
 import { isWeekApproved, weekOfDay } from '../../time/week-status.ts';
 import {
@@ -104,9 +104,9 @@ export const timeEntriesSpec: SyncSpec<'timeEntries'> = {
     if (!existing) problems.push(...rateProblems(incoming, contract));
     // A tombstone bills nothing: only who may delete it, and when, matters (checked above).
     if (!incoming._deleted) problems.push(...entryContentProblems(incoming, contract, Date.now()));
-    if (contract.status !== 'active') {
-      problems.push(...addedTimeProblems(incoming, existing, contract.status));
-    }
+    problems.push(
+      ...inactiveTimeProblems(incoming, existing, await inactivePeriods(db, contract.id)),
+    );
     return problems.length ? denied(...problems) : allowed;
   },
   async write({ trx }, document, _existing, seq) {
