@@ -16,8 +16,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock, type Clock } from '../../src-main/tracker/capabilities.ts';
 import { navLink, snap, unexpectedErrors, type Device } from '../support/desktop-devices.ts';
 import { castOf, e2eStage, type Stage } from '../support/e2e-stage.ts';
-import { contractBetween, createCategory, signUpAs } from '../support/marketplace-fixtures.ts';
 import { startTestDesktop, type TestDesktop } from '../support/screenshot-desktop.ts';
+import {
+  hourlyContracts,
+  londonDay,
+  openDiary as openDiaryDay,
+  waitForCapture,
+} from '../support/work-diary-stage.ts';
 
 const { grace, ada } = castOf('work-diary', 'grace', 'ada');
 const projectTitle = 'Owls for a field guide, hourly';
@@ -32,14 +37,17 @@ const lastWeek: Clock = {
 };
 
 /** The calendar day (Europe/London, the windows' zone) Ada's tracked time falls on. */
-const diaryDay = () =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(Date.now() - lagMs);
+const diaryDay = () => londonDay(Date.now() - lagMs);
 
 let desktop: TestDesktop;
 let stage: Stage;
 let adaDesk: Device;
 let graceLaptop: Device;
 let contractId = '';
+
+/** Opens the contract's diary on the day of Ada's time, through the app's own links. */
+const openDiary = (page: Page) =>
+  openDiaryDay(page, { id: contractId, title: projectTitle }, diaryDay());
 
 describe('the work diary, from tracking to the client’s approval', () => {
   beforeAll(async () => {
@@ -62,28 +70,11 @@ describe('the work diary, from tracking to the client’s approval', () => {
         { label: 'Grace’s laptop', person: grace },
       ],
       prepare: async (server) => {
-        const admin = await signUpAs(server, 'admin');
-        const category = await createCategory(server, admin, { name: 'Illustration' });
-        const eur = (amountMinor: number) => ({ amountMinor, currency: 'EUR' });
-        contractId = await contractBetween(
-          server,
-          { client: grace, freelancer: ada, categoryId: category.id },
-          'active',
-          {
-            project: {
-              title: projectTitle,
-              budget: { type: 'hourly', min: eur(3_000), max: eur(6_000) },
-            },
-            proposal: { coverLetter: 'I draw owls.', bid: { type: 'hourly', rate: eur(4_500) } },
-            acceptance: { manualTimeAllowed: true, screenshotsPerSlot: 1 },
-          },
-        );
         // The contract began a month ago: last week's time is inside its life.
-        await server.db.kysely
-          .updateTable('contracts')
-          .set({ created_at: new Date(Date.now() - 30 * dayMs).toISOString() })
-          .where('id', '=', contractId)
-          .execute();
+        const [contract] = await hourlyContracts(server, { client: grace, freelancer: ada }, [
+          projectTitle,
+        ]);
+        contractId = contract?.id ?? '';
       },
     });
     [adaDesk, graceLaptop] = started.devices;
@@ -223,41 +214,3 @@ describe('the work diary, from tracking to the client’s approval', () => {
     expect(unexpectedErrors(stage.devices, [])).toEqual([]);
   });
 });
-
-/** Opens the contract's diary on the day of Ada's time, through the app's own links. */
-async function openDiary(page: Page) {
-  await navLink(page, 'Contracts').click();
-  await page.getByRole('link', { name: projectTitle }).first().click();
-  await page.getByRole('link', { name: 'Work diary' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Work diary' }).waitFor();
-  // Straight to the day by its address (the diary opens on today).
-  await page.evaluate(
-    ([id, day]) => {
-      window.location.hash = `#/contracts/${id}/diary?day=${day}`;
-    },
-    [contractId, diaryDay()] as const,
-  );
-  await page.getByTestId('diary-date').filter({ hasText: dayTitle() }).waitFor();
-}
-
-/** `Saturday 14 November 2026`, as the diary heads the day. */
-function dayTitle() {
-  const [year, month, day] = diaryDay().split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat('en-GB', {
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  })
-    .format(Date.UTC(year, month - 1, day))
-    .replace(',', '');
-}
-
-async function waitForCapture(desk: TestDesktop): Promise<number> {
-  const deadline = Date.now() + 15_000;
-  while (desk.captures === 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return desk.captures;
-}

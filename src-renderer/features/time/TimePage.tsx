@@ -35,7 +35,7 @@ import {
   stopReasonTexts,
   utcWeekStart,
 } from './time-model.ts';
-import { requestHandOff } from './hand-off.ts';
+import { requestHandOff } from './hand-off-requests.ts';
 import { useBrowserTrackerNotices } from './desktop-notices.ts';
 import { useNow, useTrackerSegments, useTrackerStatus } from './use-tracker.ts';
 

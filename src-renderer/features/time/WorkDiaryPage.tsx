@@ -36,7 +36,7 @@ import {
   type DiaryScreenshot,
   type DiarySlot,
 } from './diary-model.ts';
-import { requestHandOff } from './hand-off.ts';
+import { requestHandOff } from './hand-off-requests.ts';
 import { ManualTimeForm } from './ManualTimeForm.tsx';
 import { PeriodStepper } from './PeriodStepper.tsx';
 import { ReviewPanel } from './ReviewPanel.tsx';

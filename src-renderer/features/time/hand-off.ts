@@ -1,8 +1,8 @@
 import { useEffect } from 'react';
-import { Subject } from 'rxjs';
 import { megilance } from '../../platform/megilance.ts';
 import { useSyncEngine } from '../../sync/SyncProvider.tsx';
 import { handOffRange } from './hand-off-model.ts';
+import { handOffRequests } from './hand-off-requests.ts';
 import { handOff, type HandOffDeps } from './hand-off-run.ts';
 
 /**
@@ -14,13 +14,6 @@ import { handOff, type HandOffDeps } from './hand-off-run.ts';
  * every half minute, and whenever a screen asks (after a tracker action, when the diary opens).
  */
 const everyMs = 30_000;
-
-const requests = new Subject<void>();
-
-/** Ask for a hand-off now (a tracker action happened, or a screen wants fresh entries). */
-export function requestHandOff(): void {
-  requests.next();
-}
 
 /**
  * Runs the hand-off while someone is signed in with a database open. Runs never overlap: a
@@ -57,7 +50,7 @@ export function useTimeHandOff(): void {
     };
     void run();
     const timer = window.setInterval(() => void run(), everyMs);
-    const subscription = requests.subscribe(() => void run());
+    const subscription = handOffRequests.subscribe(() => void run());
     return () => {
       stopped = true;
       window.clearInterval(timer);

@@ -1,7 +1,7 @@
 import type { MegilanceDatabase } from '../../sync/engine.ts';
 import { megilance, unwrap } from '../../platform/megilance.ts';
 import type { DiaryScreenshot } from './diary-model.ts';
-import { requestHandOff } from './hand-off.ts';
+import { requestHandOff } from './hand-off-requests.ts';
 import { withSlotRemoved } from './hand-off-model.ts';
 
 /**
@@ -19,8 +19,10 @@ export async function deleteScreenshot(
   shot: DiaryScreenshot,
 ): Promise<void> {
   if (shot.local) unwrap(await megilance().screenshots.delete({ id: shot.id }));
-  if (shot.state === 'shared') {
-    const recorded = await db.screenshots.findOne(shot.id).exec();
+  // The diary's copy can be older than the grace period's end (it reloads every 15 s): one
+  // shown as private may have been shared and recorded since, so a record found counts too.
+  const recorded = await db.screenshots.findOne(shot.id).exec();
+  if (shot.state === 'shared' || recorded) {
     if (recorded) await recorded.remove();
     const entry = await db.timeEntries.findOne(shot.entryId).exec();
     const slot = new Date(shot.slot).toISOString();
