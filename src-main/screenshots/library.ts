@@ -17,6 +17,10 @@ import { encodeLine, openRecordLog, readRecordLog, type RecordLog } from '../tra
  *
  * `uploaded` is not stored: it is derived from the `stored` records, one per hash the server
  * confirmed, so an image shared by two records (two identical screens) is sent once.
+ *
+ * A `pruned` record says a shared, uploaded screenshot's files were let go from this disk after
+ * the retention period (screenshot-service.ts): the record stays, so the diary still lists it and
+ * shows its images from the server, and a restart does not bring the question back.
  */
 const storedShotSchema = localScreenshotSchema.omit({ uploaded: true });
 export type StoredShot = z.infer<typeof storedShotSchema>;
@@ -33,6 +37,7 @@ const indexRecordSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('share'), id: z.uuid() }),
   z.object({ t: z.literal('delete'), id: z.uuid() }),
   z.object({ t: z.literal('stored'), hash: z.string().regex(/^[0-9a-f]{64}$/) }),
+  z.object({ t: z.literal('pruned'), id: z.uuid() }),
 ]);
 type IndexRecord = z.infer<typeof indexRecordSchema>;
 
@@ -46,7 +51,12 @@ export interface ScreenshotLibrary {
   uploadQueue(): LocalScreenshot[];
   /** Pending records whose grace period ends at or before `now`. */
   dueForSharing(now: number): LocalScreenshot[];
-  /** Whether any record still uses the file. */
+  /** Shared, uploaded records taken at or before `takenBy` whose files are still kept here. */
+  dueForPruning(takenBy: number): LocalScreenshot[];
+  /** Records whose files were let go from this disk. */
+  prunedShots(): LocalScreenshot[];
+  isPruned(id: string): boolean;
+  /** Whether any record still keeps the file on this disk (pruned records no longer do). */
   references(hash: string): boolean;
   isStored(hash: string): boolean;
   add(shot: StoredShot): void;
@@ -54,6 +64,8 @@ export interface ScreenshotLibrary {
   share(id: string): void;
   delete(id: string): void;
   markStored(hash: string): void;
+  /** Only for a shared record whose images the server has: the caller then removes the files. */
+  markPruned(id: string): void;
   close(): void;
 }
 
@@ -65,6 +77,7 @@ export function openScreenshotLibrary(dir: string, log: Log = silentLog): Screen
   const path = indexPathIn(dir);
   const shots = new Map<string, StoredShot>();
   const stored = new Set<string>();
+  const pruned = new Set<string>();
 
   const apply = (record: IndexRecord): void => {
     switch (record.t) {
@@ -90,9 +103,13 @@ export function openScreenshotLibrary(dir: string, log: Log = silentLog): Screen
       }
       case 'delete':
         shots.delete(record.id);
+        pruned.delete(record.id);
         return;
       case 'stored':
         stored.add(record.hash);
+        return;
+      case 'pruned':
+        if (shots.has(record.id)) pruned.add(record.id);
         return;
     }
   };
@@ -104,12 +121,21 @@ export function openScreenshotLibrary(dir: string, log: Log = silentLog): Screen
   }
   // Only hashes a live record uses matter; the rest would only make the index grow.
   for (const hash of [...stored]) if (!referenced(hash)) stored.delete(hash);
-  const live = shots.size + stored.size;
+  const live = shots.size + stored.size + pruned.size;
   if (read.records.length > 2 * live + 64 || read.skippedLines > 0) rewrite();
   const journal: RecordLog<IndexRecord> = openRecordLog<IndexRecord>(path);
 
+  // Pruned records count here: their `uploaded` is still derived from these hashes.
   function referenced(hash: string): boolean {
     for (const shot of shots.values()) {
+      if (shot.image.hash === hash || shot.thumbnail.hash === hash) return true;
+    }
+    return false;
+  }
+
+  function keptHere(hash: string): boolean {
+    for (const shot of shots.values()) {
+      if (pruned.has(shot.id)) continue;
       if (shot.image.hash === hash || shot.thumbnail.hash === hash) return true;
     }
     return false;
@@ -120,6 +146,7 @@ export function openScreenshotLibrary(dir: string, log: Log = silentLog): Screen
     const lines: IndexRecord[] = [
       ...[...shots.values()].map((shot): IndexRecord => ({ t: 'add', shot })),
       ...[...stored].map((hash): IndexRecord => ({ t: 'stored', hash })),
+      ...[...pruned].map((id): IndexRecord => ({ t: 'pruned', id })),
     ];
     const partial = `${path}.compact`;
     const fd = openSync(partial, 'w', 0o600);
@@ -172,7 +199,19 @@ export function openScreenshotLibrary(dir: string, log: Log = silentLog): Screen
         .filter((shot) => shot.state === 'pending' && shot.shareAt <= now)
         .sort(byTakenAt)
         .map(view),
-    references: referenced,
+    dueForPruning: (takenBy) =>
+      [...shots.values()]
+        .filter((shot) => shot.takenAt <= takenBy && !pruned.has(shot.id))
+        .map(view)
+        .filter((shot) => shot.uploaded)
+        .sort(byTakenAt),
+    prunedShots: () =>
+      [...shots.values()]
+        .filter((shot) => pruned.has(shot.id))
+        .sort(byTakenAt)
+        .map(view),
+    isPruned: (id) => pruned.has(id),
+    references: keptHere,
     isStored: (hash) => stored.has(hash),
     add: (shot) => commit({ t: 'add', shot: storedShotSchema.parse(shot) }),
     replaceImages: (id, image, thumbnail) => commit({ t: 'blur', id, image, thumbnail }),
@@ -180,6 +219,14 @@ export function openScreenshotLibrary(dir: string, log: Log = silentLog): Screen
     delete: (id) => commit({ t: 'delete', id }),
     markStored: (hash) => {
       if (!stored.has(hash)) commit({ t: 'stored', hash });
+    },
+    markPruned: (id) => {
+      const shot = shots.get(id);
+      if (!shot || pruned.has(id)) return;
+      // The one rule that keeps this safe: bytes leave this disk only once the server has them.
+      if (!view(shot).uploaded)
+        throw new Error(`Screenshot ${id} is not uploaded: keep its files.`);
+      commit({ t: 'pruned', id });
     },
     close: () => journal.close(),
   };

@@ -44,6 +44,7 @@ export interface ScreenshotHostOptions {
   serverUrl: string;
   tokens: AccessTokens;
   graceMs?: number;
+  retentionMs?: number;
   random?: () => number;
   upload?: ScreenshotServiceOptions['upload'];
   onCaptured?: ScreenshotServiceOptions['onCaptured'];
@@ -77,12 +78,19 @@ export function createScreenshotHost(options: ScreenshotHostOptions): Screenshot
       throw new ProblemError(
         error.code === 'not-found'
           ? { type: problemTypes.notFound, title: 'Not found', status: 404, detail: error.message }
-          : {
-              type: problemTypes.conflict,
-              title: 'Screenshot already shared',
-              status: 409,
-              detail: error.message,
-            },
+          : error.code === 'pruned'
+            ? {
+                type: problemTypes.notFound,
+                title: 'Only on the server now',
+                status: 404,
+                detail: error.message,
+              }
+            : {
+                type: problemTypes.conflict,
+                title: 'Screenshot already shared',
+                status: 409,
+                detail: error.message,
+              },
       );
     }
   };
@@ -117,6 +125,7 @@ export function createScreenshotHost(options: ScreenshotHostOptions): Screenshot
           serverUrl: options.serverUrl,
           tokens: options.tokens,
           ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
+          ...(options.retentionMs === undefined ? {} : { retentionMs: options.retentionMs }),
           ...(options.random ? { random: options.random } : {}),
           ...(options.upload ? { upload: options.upload } : {}),
           ...(options.onCaptured ? { onCaptured: options.onCaptured } : {}),

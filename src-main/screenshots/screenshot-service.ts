@@ -20,6 +20,8 @@ import { createUploader, type UploadStatus, type Uploader } from './uploader.ts'
  * One signed-in user's screenshots: takes them while their timer runs (scheduler.ts), keeps
  * them private for the grace period, lets them be blurred or deleted (deleting removes the
  * slot's time from the tracker), then shares them and uploads their bytes (uploader.ts).
+ * Once the server has a shared screenshot's bytes, its local files go after the retention
+ * period (the diary then shows it from the server); nothing else ever leaves the disk unasked.
  */
 export interface SlotTime {
   removeSlot(contractId: string, slot: number): void;
@@ -39,6 +41,13 @@ export interface ScreenshotServiceOptions {
   graceMs?: number;
   /** How often pending screenshots are checked for the end of their grace period. Default 15 s. */
   shareCheckMs?: number;
+  /**
+   * How long after it was taken an uploaded screenshot's files stay on this disk. Default
+   * 30 days; `Infinity` keeps them for good.
+   */
+  retentionMs?: number;
+  /** How often uploaded screenshots are checked for the end of their retention. Default 1 hour. */
+  pruneCheckMs?: number;
   random?: () => number;
   upload?: {
     baseDelayMs?: number;
@@ -53,8 +62,11 @@ export interface ScreenshotServiceOptions {
 
 export type DeleteResult = { id: string; contractId: string; entryId: string; slot: number };
 
+export const defaultScreenshotRetentionMs = 30 * 24 * 3_600_000;
+
 export class ScreenshotError extends Error {
-  readonly code: 'not-found' | 'already-shared';
+  /** `pruned`: the image is on the server only, its local copy went after the retention period. */
+  readonly code: 'not-found' | 'already-shared' | 'pruned';
   constructor(code: ScreenshotError['code'], message: string) {
     super(message);
     this.name = 'ScreenshotError';
@@ -73,6 +85,8 @@ export interface ScreenshotService {
   uploads(): UploadStatus;
   /** Shares what has passed its grace period; the timer calls it, tests may too. */
   shareDue(): Promise<void>;
+  /** Removes the local files of uploaded screenshots past their retention; the timer calls it. */
+  pruneDue(): Promise<void>;
   /** Resolves once captures, edits and uploads running now have finished. */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -82,6 +96,8 @@ export function openScreenshotService(options: ScreenshotServiceOptions): Screen
   const { clock, capture, tracker, userId } = options;
   const log = options.log ?? silentLog;
   const graceMs = options.graceMs ?? defaultScreenshotGraceMs;
+  const retentionMs = options.retentionMs ?? defaultScreenshotRetentionMs;
+  if (!(retentionMs >= 0)) throw new RangeError('retentionMs must be 0 or more.');
   mkdirSync(options.dir, { recursive: true, mode: 0o700 });
   const files: ImageFiles = imageFilesAt(join(options.dir, 'images'));
   const library: ScreenshotLibrary = openScreenshotLibrary(options.dir, log);
@@ -175,6 +191,23 @@ export function openScreenshotService(options: ScreenshotServiceOptions): Screen
     for (const hash of new Set(hashes)) if (!library.references(hash)) await files.remove(hash);
   }
 
+  /**
+   * Records first, files second: a crash in between leaves files a pruned record no longer
+   * needs, which the sweep at the next open removes; the other order could leave a record
+   * that claims a file already gone.
+   */
+  async function prune(sweep: boolean): Promise<void> {
+    if (closed) return;
+    // The sweep (at open) also finishes what an earlier run marked but did not remove.
+    const earlier = sweep ? library.prunedShots() : [];
+    const due = library.dueForPruning(clock.wallNow() - retentionMs);
+    for (const shot of due) library.markPruned(shot.id);
+    await dropUnused(
+      [...earlier, ...due].flatMap((shot) => [shot.image.hash, shot.thumbnail.hash]),
+    );
+  }
+  const pruneDue = (): Promise<void> => exclusive(() => prune(false));
+
   const found = (id: string): LocalScreenshot => {
     const shot = library.get(id);
     if (!shot) throw new ScreenshotError('not-found', 'There is no screenshot with this id here.');
@@ -184,8 +217,14 @@ export function openScreenshotService(options: ScreenshotServiceOptions): Screen
   const stopSharing = clock.every(options.shareCheckMs ?? 15_000, () => {
     shareDue().catch((error: unknown) => log.error('screenshots: sharing failed', error));
   });
-  // What a previous run left: share what is due, send what is queued.
+  const stopPruning = clock.every(options.pruneCheckMs ?? 3_600_000, () => {
+    pruneDue().catch((error: unknown) => log.error('screenshots: pruning failed', error));
+  });
+  // What a previous run left: share what is due, send what is queued, let go what is old.
   void shareDue().then(() => uploader.kick());
+  exclusive(() => prune(true)).catch((error: unknown) =>
+    log.error('screenshots: pruning failed', error),
+  );
 
   return {
     onTrackerEvent(event) {
@@ -198,9 +237,16 @@ export function openScreenshotService(options: ScreenshotServiceOptions): Screen
     },
     list: (from, to) => library.list(from, to),
     async image(hash) {
-      const shot = library
+      const users = library
         .list(-Infinity, Infinity)
-        .find((candidate) => candidate.image.hash === hash || candidate.thumbnail.hash === hash);
+        .filter((candidate) => candidate.image.hash === hash || candidate.thumbnail.hash === hash);
+      const shot = users.find((candidate) => !library.isPruned(candidate.id));
+      if (!shot && users.length > 0) {
+        throw new ScreenshotError(
+          'pruned',
+          'This image is no longer kept on this computer (its retention period is over); the server has it.',
+        );
+      }
       const bytes = shot ? await files.read(hash) : null;
       if (!shot || !bytes) throw new ScreenshotError('not-found', 'There is no such image here.');
       return {
@@ -239,6 +285,7 @@ export function openScreenshotService(options: ScreenshotServiceOptions): Screen
       }),
     uploads: () => uploader.status(),
     shareDue,
+    pruneDue,
     async settled() {
       while (capturing) await capturing;
       await exclusive(() => Promise.resolve());
@@ -247,6 +294,7 @@ export function openScreenshotService(options: ScreenshotServiceOptions): Screen
     async close() {
       closed = true;
       stopSharing();
+      stopPruning();
       // Stopped at once (a request on its way still ends), before anything is awaited.
       const uploadsStopped = uploader.stop();
       while (capturing) await capturing;

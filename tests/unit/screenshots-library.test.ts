@@ -98,4 +98,39 @@ describe('screenshots: the local index', () => {
     expect(compacted).toHaveLength(1);
     expect(openScreenshotLibrary(dir).get(kept.id)?.state).toBe('shared');
   });
+
+  it('prunes only uploaded records and keeps that through a reopen and a compaction', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'megilance-index-'));
+    const library = openScreenshotLibrary(dir);
+    const old = shot(1, { state: 'shared' });
+    // Same thumbnail bytes, taken later and still private.
+    const later = shot(2, { image: { ...old.image, hash: hash('c') } });
+    library.add(old);
+    library.add(later);
+    expect(() => library.markPruned(old.id)).toThrow(/not uploaded/);
+    expect(library.dueForPruning(later.takenAt)).toEqual([]);
+    library.markStored(hash('a'));
+    library.markStored(hash('b'));
+    expect(library.dueForPruning(later.takenAt).map((s) => s.id)).toEqual([old.id]);
+    library.markPruned(old.id);
+    expect(library.dueForPruning(later.takenAt)).toEqual([]);
+    // The old record's full image is needed by nobody here; the thumbnail still by `later`.
+    expect(library.references(hash('a'))).toBe(false);
+    expect(library.references(hash('b'))).toBe(true);
+    for (let i = 3; i < 80; i++) {
+      library.add(shot(i));
+      library.delete(shot(i).id);
+    }
+    library.close();
+
+    const reopened = openScreenshotLibrary(dir);
+    expect(readFileSync(indexPathIn(dir), 'utf8').trimEnd().split('\n')).toHaveLength(5);
+    expect(reopened.isPruned(old.id)).toBe(true);
+    expect(reopened.get(old.id)).toMatchObject({ state: 'shared', uploaded: true });
+    expect(reopened.prunedShots().map((s) => s.id)).toEqual([old.id]);
+    // A deleted record leaves nothing pruned behind.
+    reopened.delete(old.id);
+    expect(reopened.prunedShots()).toEqual([]);
+    reopened.close();
+  });
 });
