@@ -1,14 +1,4 @@
-import {
-  Alert,
-  Button,
-  Divider,
-  Group,
-  Paper,
-  Stack,
-  Text,
-  Textarea,
-  TextInput,
-} from '@mantine/core';
+import { Alert, Divider, Group, Paper, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { IconAlertCircle, IconExternalLink } from '@tabler/icons-react';
@@ -30,6 +20,7 @@ import {
 import { PortfolioEditor } from './PortfolioEditor.tsx';
 import { RateFields } from './RateFields.tsx';
 import { SkillsEditor } from './SkillsEditor.tsx';
+import { SaveOrDiscard } from '../../ui/SaveOrDiscard.tsx';
 
 /**
  * What clients read about a freelancer in the marketplace: headline, about text, rate and
@@ -183,14 +174,12 @@ function DetailsForm({
               Some fields need attention.
             </Text>
           )}
-          <Group justify="flex-end" mt="xs">
-            <Button variant="default" onClick={form.reset} disabled={!form.isDirty()}>
-              Discard changes
-            </Button>
-            <Button type="submit" loading={form.submitting} disabled={!form.isDirty()}>
-              Save profile
-            </Button>
-          </Group>
+          <SaveOrDiscard
+            dirty={form.isDirty()}
+            submitting={form.submitting}
+            onDiscard={form.reset}
+            saveLabel="Save profile"
+          />
         </Stack>
       </form>
     </Paper>

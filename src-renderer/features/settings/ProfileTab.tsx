@@ -1,8 +1,6 @@
 import {
   Alert,
   Anchor,
-  Button,
-  Group,
   Paper,
   Select,
   SimpleGrid,
@@ -30,6 +28,7 @@ import {
   type ProfileValues,
 } from './profile-form.ts';
 import { RateFields } from './RateFields.tsx';
+import { SaveOrDiscard } from '../../ui/SaveOrDiscard.tsx';
 
 export function ProfileTab() {
   const user = useSessionStore((state) => state.user);
@@ -170,14 +169,12 @@ function ProfileForm({ user }: { user: User }) {
               currency={form.getInputProps('rateCurrency')}
             />
           )}
-          <Group justify="flex-end" mt="xs">
-            <Button variant="default" onClick={form.reset} disabled={!form.isDirty()}>
-              Discard changes
-            </Button>
-            <Button type="submit" loading={form.submitting} disabled={!form.isDirty()}>
-              Save profile
-            </Button>
-          </Group>
+          <SaveOrDiscard
+            dirty={form.isDirty()}
+            submitting={form.submitting}
+            onDiscard={form.reset}
+            saveLabel="Save profile"
+          />
         </Stack>
       </form>
     </Paper>
