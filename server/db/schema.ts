@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { AccountKind } from '../money/ledger/accounts.ts';
 
 /**
  * Row types of every table. Instants are ISO 8601 UTC strings on both dialects
@@ -434,6 +435,32 @@ export interface TimeReviewsTable extends SyncedRow {
   created_at: string;
 }
 
+/** One account of the money ledger (server/money/ledger/accounts.ts); one currency each. */
+export interface LedgerAccountsTable {
+  id: Generated<number>;
+  kind: AccountKind;
+  owner_key: string;
+  currency: string;
+  created_at: string;
+}
+
+/** One balanced movement of money, unique by (kind, reference). */
+export interface LedgerTransactionsTable {
+  id: Generated<number>;
+  kind: string;
+  reference: string;
+  created_at: string;
+}
+
+/** One signed line of a transaction: debit positive, credit negative, never zero. */
+export interface LedgerEntriesTable {
+  id: Generated<number>;
+  transaction_id: number;
+  account_id: number;
+  amount_minor: number;
+  currency: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -474,4 +501,7 @@ export interface Database {
   screenshots: ScreenshotsTable;
   work_logs: WorkLogsTable;
   time_reviews: TimeReviewsTable;
+  ledger_accounts: LedgerAccountsTable;
+  ledger_transactions: LedgerTransactionsTable;
+  ledger_entries: LedgerEntriesTable;
 }
