@@ -1,4 +1,10 @@
-import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import {
+  sql,
+  type Insertable,
+  type Kysely,
+  type SelectQueryBuilder,
+  type Transaction,
+} from 'kysely';
 import type { FieldError } from '../../shared/api/problem.ts';
 import type { WireDocument } from '../../shared/sync/documents.ts';
 import type { SyncCollection } from '../../shared/sync/protocol.ts';
@@ -110,4 +116,28 @@ export function refuseDeviceWrite<D extends Record<string, unknown>>(
 export function neverWrittenByDevices(collection: string): () => Promise<never> {
   return () =>
     Promise.reject(new Error(`${collection} are written by the server, never from a push`));
+}
+
+/** The synced tables keyed by their document's `id`. */
+type DocumentTable =
+  | 'user_settings'
+  | 'conversations'
+  | 'messages'
+  | 'notifications'
+  | 'time_entries'
+  | 'screenshots'
+  | 'work_logs'
+  | 'time_reviews';
+
+/** Stores a document's row: inserted the first time, replaced whole after (a push is the document). */
+export async function upsertDocumentRow<T extends DocumentTable>(
+  trx: Transaction<Database>,
+  table: T,
+  row: Insertable<Database[T]>,
+): Promise<void> {
+  await trx
+    .insertInto(table)
+    .values(row)
+    .onConflict((conflict) => conflict.column('id').doUpdateSet(row))
+    .execute();
 }

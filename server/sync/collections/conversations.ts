@@ -2,7 +2,15 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Participant, WireDocument } from '../../../shared/sync/documents.ts';
 import { sameDocument } from '../../../shared/sync/merge.ts';
 import type { ConversationsTable, Database } from '../../db/schema.ts';
-import { allowed, denied, flag, unchangedFields, pullPage, type SyncSpec } from '../spec.ts';
+import {
+  allowed,
+  denied,
+  flag,
+  unchangedFields,
+  pullPage,
+  type SyncSpec,
+  upsertDocumentRow,
+} from '../spec.ts';
 
 type Conversation = WireDocument<'conversations'>;
 
@@ -109,11 +117,7 @@ export const conversationsSpec: SyncSpec<'conversations'> = {
       created_by: document.createdBy,
       created_at: document.createdAt,
     };
-    await trx
-      .insertInto('conversations')
-      .values(row)
-      .onConflict((conflict) => conflict.column('id').doUpdateSet(row))
-      .execute();
+    await upsertDocumentRow(trx, 'conversations', row);
     // Participants never change after creation, so their rows are written once.
     if (!existing) {
       await trx

@@ -8,7 +8,15 @@ import type {
 } from '../../../shared/sync/documents.ts';
 import { sameDocument } from '../../../shared/sync/merge.ts';
 import type { MessagesTable } from '../../db/schema.ts';
-import { allowed, denied, flag, unchangedFields, pullPage, type SyncSpec } from '../spec.ts';
+import {
+  allowed,
+  denied,
+  flag,
+  unchangedFields,
+  pullPage,
+  type SyncSpec,
+  upsertDocumentRow,
+} from '../spec.ts';
 import type { SyncWriteContext } from '../write-context.ts';
 import { isParticipant, participantIds } from './conversations.ts';
 
@@ -104,11 +112,7 @@ export const messagesSpec: SyncSpec<'messages'> = {
       edited_at: document.editedAt,
       receipts: JSON.stringify(document.receipts),
     };
-    await trx
-      .insertInto('messages')
-      .values(row)
-      .onConflict((conflict) => conflict.column('id').doUpdateSet(row))
-      .execute();
+    await upsertDocumentRow(trx, 'messages', row);
     if (!sameDocument(document.attachments, existing?.attachments ?? [])) {
       await trx.deleteFrom('message_attachments').where('message_id', '=', document.id).execute();
       const hashes = [...new Set(document.attachments.map((a) => a.hash))];
@@ -174,11 +178,7 @@ async function notifyRecipients(context: SyncWriteContext, message: Message) {
       created_at: now,
       read_at: null,
     };
-    await trx
-      .insertInto('notifications')
-      .values(row)
-      .onConflict((conflict) => conflict.column('id').doUpdateSet(row))
-      .execute();
+    await upsertDocumentRow(trx, 'notifications', row);
   }
 }
 

@@ -2,7 +2,15 @@ import type { Selectable } from 'kysely';
 import type { WireDocument } from '../../../shared/sync/documents.ts';
 import { sameDocument } from '../../../shared/sync/merge.ts';
 import type { NotificationsTable } from '../../db/schema.ts';
-import { allowed, denied, flag, unchangedFields, pullPage, type SyncSpec } from '../spec.ts';
+import {
+  allowed,
+  denied,
+  flag,
+  unchangedFields,
+  pullPage,
+  type SyncSpec,
+  upsertDocumentRow,
+} from '../spec.ts';
 
 type Notification = WireDocument<'notifications'>;
 
@@ -62,11 +70,7 @@ export const notificationsSpec: SyncSpec<'notifications'> = {
       created_at: document.createdAt,
       read_at: document.readAt,
     };
-    await trx
-      .insertInto('notifications')
-      .values(row)
-      .onConflict((conflict) => conflict.column('id').doUpdateSet(row))
-      .execute();
+    await upsertDocumentRow(trx, 'notifications', row);
   },
   audience: (_db, document) => Promise.resolve([document.userId]),
 };

@@ -15,6 +15,7 @@ import {
   unchangedFields,
   type SyncSpec,
   type WriteVerdict,
+  upsertDocumentRow,
 } from '../spec.ts';
 import { timeEntriesSpec } from './time-entries.ts';
 
@@ -163,10 +164,6 @@ export const screenshotsSpec: SyncSpec<'screenshots'> = {
       blurred: flag(document.blurred),
       created_at: document.createdAt,
     };
-    await trx
-      .insertInto('screenshots')
-      .values(row)
-      .onConflict((conflict) => conflict.column('id').doUpdateSet(row))
-      .execute();
+    await upsertDocumentRow(trx, 'screenshots', row);
   },
 };

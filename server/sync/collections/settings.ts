@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { WireDocument } from '../../../shared/sync/documents.ts';
 import type { UserSettingsTable } from '../../db/schema.ts';
-import { allowed, denied, flag, pullPage, type SyncSpec } from '../spec.ts';
+import { allowed, denied, flag, pullPage, type SyncSpec, upsertDocumentRow } from '../spec.ts';
 
 type Settings = WireDocument<'settings'>;
 
@@ -60,11 +60,7 @@ export const settingsSpec: SyncSpec<'settings'> = {
       desktop_notifications: flag(document.desktopNotifications),
       notification_sound: flag(document.notificationSound),
     };
-    await trx
-      .insertInto('user_settings')
-      .values(row)
-      .onConflict((conflict) => conflict.column('id').doUpdateSet(row))
-      .execute();
+    await upsertDocumentRow(trx, 'user_settings', row);
   },
   audience: (_db, document) => Promise.resolve([document.id]),
 };

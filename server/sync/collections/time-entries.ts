@@ -18,6 +18,7 @@ import {
   refuseDeviceWrite,
   unchangedFields,
   type SyncSpec,
+  upsertDocumentRow,
 } from '../spec.ts';
 
 type TimeEntry = WireDocument<'timeEntries'>;
@@ -135,10 +136,6 @@ export const timeEntriesSpec: SyncSpec<'timeEntries'> = {
       status: document.status,
       created_at: document.createdAt,
     };
-    await trx
-      .insertInto('time_entries')
-      .values(row)
-      .onConflict((conflict) => conflict.column('id').doUpdateSet(row))
-      .execute();
+    await upsertDocumentRow(trx, 'time_entries', row);
   },
 };

@@ -14,6 +14,7 @@ import {
   refuseDeviceWrite,
   unchangedFields,
   type SyncSpec,
+  upsertDocumentRow,
 } from '../spec.ts';
 
 type TimeReview = WireDocument<'timeReviews'>;
@@ -109,11 +110,7 @@ export const timeReviewsSpec: SyncSpec<'timeReviews'> = {
       response: document.response,
       created_at: document.createdAt,
     };
-    await context.trx
-      .insertInto('time_reviews')
-      .values(row)
-      .onConflict((conflict) => conflict.column('id').doUpdateSet(row))
-      .execute();
+    await upsertDocumentRow(context.trx, 'time_reviews', row);
     // An answer changes no entry's status; a new review or a withdrawal may.
     if (!existing || existing.status !== document.status) {
       await refreshWeekStatuses(context, document.contractId, document.week);

@@ -13,6 +13,7 @@ import {
   refuseDeviceWrite,
   unchangedFields,
   type SyncSpec,
+  upsertDocumentRow,
 } from '../spec.ts';
 
 type WorkLog = WireDocument<'workLogs'>;
@@ -82,10 +83,6 @@ export const workLogsSpec: SyncSpec<'workLogs'> = {
       notes: document.notes,
       created_at: document.createdAt,
     };
-    await trx
-      .insertInto('work_logs')
-      .values(row)
-      .onConflict((conflict) => conflict.column('id').doUpdateSet(row))
-      .execute();
+    await upsertDocumentRow(trx, 'work_logs', row);
   },
 };
