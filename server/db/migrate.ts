@@ -11,6 +11,7 @@ import { contractSyncMigration } from './migrations/0008-contract-sync.ts';
 import { timeTrackingMigration } from './migrations/0009-time-tracking.ts';
 import { contractActivityMigration } from './migrations/0010-contract-activity.ts';
 import { ledgerMigration } from './migrations/0011-ledger.ts';
+import { escrowMigration } from './migrations/0012-escrow.ts';
 
 /** The one ordered list of migrations; each takes the dialect so one file serves both. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -26,6 +27,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0009-time-tracking': timeTrackingMigration(dialect),
     '0010-contract-activity': contractActivityMigration(dialect),
     '0011-ledger': ledgerMigration(dialect),
+    '0012-escrow': escrowMigration(dialect),
   };
 }
 

@@ -1,5 +1,12 @@
 import type { Generated } from 'kysely';
 import type { AccountKind } from '../money/ledger/accounts.ts';
+import type {
+  DisputeOutcome,
+  EscrowStatus,
+  PaymentStatus,
+  RailName,
+  RefundStatus,
+} from '../../shared/money/escrow.ts';
 
 /**
  * Row types of every table. Instants are ISO 8601 UTC strings on both dialects
@@ -461,6 +468,98 @@ export interface LedgerEntriesTable {
   currency: string;
 }
 
+/** One escrow per milestone, or per contract and week (migration 0012); synced read-only. */
+export interface EscrowsTable {
+  id: string;
+  seq: number;
+  contract_id: string;
+  client_id: string;
+  freelancer_id: string;
+  milestone_id: string | null;
+  /** ISO week, `2026-W47`. */
+  week: string | null;
+  currency: string;
+  amount_minor: number;
+  funded_minor: Generated<number>;
+  released_minor: Generated<number>;
+  refunded_minor: Generated<number>;
+  platform_fee_minor: Generated<number>;
+  status: EscrowStatus;
+  submitted_at: string | null;
+  review_deadline: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One attempt to fund an escrow through the payment rail. */
+export interface PaymentsTable {
+  id: string;
+  escrow_id: string;
+  rail: RailName;
+  provider_payment_id: string | null;
+  amount_minor: number;
+  currency: string;
+  status: PaymentStatus;
+  provider_fee_minor: number | null;
+  failure_message: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RefundsTable {
+  id: string;
+  escrow_id: string;
+  amount_minor: number;
+  reason: string;
+  requested_by: string;
+  status: RefundStatus;
+  decided_by: string | null;
+  decided_at: string | null;
+  provider_refund_id: string | null;
+  failure_message: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EscrowDisputesTable {
+  id: string;
+  escrow_id: string;
+  source: 'party' | 'chargeback';
+  opened_by: string | null;
+  reason: string;
+  status: 'open' | 'resolved';
+  outcome: DisputeOutcome | null;
+  released_minor: Generated<number>;
+  refunded_minor: Generated<number>;
+  resolved_by: string | null;
+  provider_dispute_id: string | null;
+  opened_at: string;
+  resolved_at: string | null;
+}
+
+/** Fees of one ledger transaction, for statements and the net amounts both sides see. */
+export interface TransactionFeesTable {
+  ledger_transaction_id: number;
+  escrow_id: string;
+  currency: string;
+  gross_minor: number;
+  platform_fee_minor: number;
+  provider_fee_minor: number;
+  net_minor: number;
+  created_at: string;
+}
+
+/** The first answer to an Idempotency-Key; `status_code` is null while it is being made. */
+export interface IdempotencyKeysTable {
+  user_id: string;
+  key: string;
+  scope: string;
+  request_hash: string;
+  status_code: number | null;
+  response_body: string | null;
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -504,4 +603,10 @@ export interface Database {
   ledger_accounts: LedgerAccountsTable;
   ledger_transactions: LedgerTransactionsTable;
   ledger_entries: LedgerEntriesTable;
+  escrows: EscrowsTable;
+  payments: PaymentsTable;
+  refunds: RefundsTable;
+  escrow_disputes: EscrowDisputesTable;
+  transaction_fees: TransactionFeesTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
