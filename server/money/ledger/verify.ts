@@ -20,7 +20,8 @@ export type VerifyProblemKind =
   | 'orphan_entry'
   | 'zero_entry'
   | 'currency_mismatch'
-  | 'negative_balance';
+  | 'negative_balance'
+  | 'escrow_mismatch';
 
 export interface VerifyProblem {
   kind: VerifyProblemKind;
@@ -131,6 +132,26 @@ export async function verifyLedger(db: Kysely<Database>): Promise<VerifyReport> 
         message: `${row.kind}:${row.owner_key} is at ${shown} after transaction ${row.transaction_id}; it may not go negative`,
       });
     }
+  }
+
+  const escrows = await sql<{ contract_id: string; held: string; booked: string }>`
+    select h.contract_id, cast(h.held as text) as held,
+      cast(coalesce(-(select sum(e.amount_minor) from ledger_entries e
+        join ledger_accounts a on a.id = e.account_id
+        where a.kind = 'client_escrow' and a.owner_key = h.contract_id), 0) as text) as booked
+    from (
+      select cast(contract_id as text) as contract_id,
+        sum(funded_minor - released_minor - refunded_minor) as held
+      from escrows group by contract_id
+    ) h
+    order by h.contract_id`.execute(db);
+  for (const row of escrows.rows) {
+    if (BigInt(row.held) === BigInt(row.booked)) continue;
+    if (problems.filter((p) => p.kind === 'escrow_mismatch').length >= listLimit) break;
+    problems.push({
+      kind: 'escrow_mismatch',
+      message: `contract ${row.contract_id}: its escrows hold ${row.held} but client_escrow:${row.contract_id} is at ${row.booked}`,
+    });
   }
 
   const counts = await sql<{
