@@ -46,6 +46,36 @@ const envSchema = z.object({
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  /** How often sent invoices past their due date are marked overdue; 0 turns the sweep off. */
+  INVOICE_OVERDUE_SWEEP_MS: z.coerce.number().int().min(0).default(900_000),
+  /** The platform's fee on each escrow release, in basis points (1000 = 10 %). */
+  PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(1000),
+  /** Days a client has to review submitted work (and an hourly week) before auto release. */
+  ESCROW_REVIEW_DAYS: z.coerce.number().int().min(0).max(365).default(14),
+  /** How often the auto-release sweep runs; 0 turns it off (tests call it directly). */
+  ESCROW_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Stripe secret key; without one the clearly labelled sandbox rail moves no real money. */
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_\w+$/, 'must be a Stripe secret key (sk_test_…, sk_live_…)')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** Signing secret of the Stripe webhook endpoint (whsec_…). */
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_\w+$/, 'must be a webhook signing secret (whsec_…)')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** Another Stripe API base URL (tests point the SDK at a local fake). */
+  STRIPE_API_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** Country of new freelancer payout accounts (ISO 3166-1 alpha-2). */
+  PAYOUT_COUNTRY: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as US')
+    .default('US'),
 });
 
 export type Config = {
@@ -60,6 +90,12 @@ export type Config = {
   refreshTokenTtlDays: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   shutdownGraceMs: number;
+  invoiceOverdueSweepMs: number;
+  escrow: { platformFeeBps: number; reviewDays: number; sweepIntervalMs: number };
+  stripe:
+    | { secretKey: string; webhookSecret: string | undefined; apiUrl: string | undefined }
+    | undefined;
+  payoutCountry: string;
 };
 
 export class ConfigError extends Error {
@@ -88,5 +124,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    invoiceOverdueSweepMs: e.INVOICE_OVERDUE_SWEEP_MS,
+    escrow: {
+      platformFeeBps: e.PLATFORM_FEE_BPS,
+      reviewDays: e.ESCROW_REVIEW_DAYS,
+      sweepIntervalMs: e.ESCROW_SWEEP_INTERVAL_MS,
+    },
+    stripe: e.STRIPE_SECRET_KEY
+      ? {
+          secretKey: e.STRIPE_SECRET_KEY,
+          webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+          apiUrl: e.STRIPE_API_URL,
+        }
+      : undefined,
+    payoutCountry: e.PAYOUT_COUNTRY,
   };
 }

@@ -39,6 +39,26 @@ import { SyncedWrites } from './sync/synced-writes.ts';
 import { userRoutes } from './users/routes.ts';
 import { createApp } from './http/app.ts';
 import { buildOpenApiDocument } from './http/openapi.ts';
+import { createEscrowCapability, type EscrowCapability } from './money/escrow/escrow-capability.ts';
+import { registerPayoutAccountWebhooks } from './money/payment-accounts/payout-accounts.ts';
+import { paymentAccountRoutes, paymentPagesRouter } from './money/payment-accounts/routes.ts';
+import type { PaymentRail } from './money/rails/payment-rail.ts';
+import { railFromConfig } from './money/rails/rail-from-config.ts';
+import {
+  stripeVerifier,
+  stripeWebhookOpenApiPaths,
+  stripeWebhookRouter,
+} from './money/webhooks/stripe-webhook-router.ts';
+import { createWebhookRegistry, type WebhookRegistry } from './money/webhooks/webhook-registry.ts';
+import { chargebackWebhookHandlers } from './money/disputes/chargebacks.ts';
+import { disputeRoutes } from './money/disputes/dispute-routes.ts';
+import { DisputeService } from './money/disputes/dispute-service.ts';
+import { refundRoutes } from './money/refunds/refund-routes.ts';
+import { RefundService } from './money/refunds/refund-service.ts';
+import { refundWebhookHandlers } from './money/refunds/refund-webhooks.ts';
+import { InvoiceService } from './money/invoices/invoice-service.ts';
+import { startOverdueSweep } from './money/invoices/overdue-sweep.ts';
+import { invoiceOpenApiPaths, invoicePdfRouter, invoiceRoutes } from './money/invoices/routes.ts';
 
 export const serverVersion: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -51,6 +71,12 @@ export interface RunningServer {
   port: number;
   db: Db;
   logger: Logger;
+  /** The payment rail chosen at startup (Stripe, or the sandbox without keys). */
+  rail: PaymentRail;
+  /** Stripe webhook handlers by event type; register at startup. */
+  webhooks: WebhookRegistry;
+  /** Escrow: its service and the auto-release sweep (tests run it with their own clock). */
+  escrow: EscrowCapability;
   /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the DB. */
   close(): Promise<void>;
 }
@@ -74,6 +100,33 @@ export async function startServer(
     const announcer: { live?: LiveServer } = {};
     const syncedWrites = new SyncedWrites(db, (changes) => announcer.live?.announce(changes));
     const sync = new SyncService(db, syncedWrites);
+    const invoices = new InvoiceService(db, syncedWrites);
+    // The server's own URL, known once it listens: payment return pages and sandbox links.
+    const publicBase = { url: '' };
+    const publicUrl = () => publicBase.url;
+    const payments = railFromConfig(config, db, publicUrl);
+    const rail: PaymentRail = payments.rail;
+    const webhooks = createWebhookRegistry();
+    registerPayoutAccountWebhooks(webhooks);
+    // After the payout accounts' handlers: an activated account is stored before transfers.
+    const escrow = createEscrowCapability({
+      db,
+      writes: syncedWrites,
+      rail,
+      webhooks,
+      settings: config.escrow,
+      sweepIntervalMs: config.escrow.sweepIntervalMs,
+      logger,
+    });
+    for (const [type, handler] of [...chargebackWebhookHandlers, ...refundWebhookHandlers]) {
+      webhooks.on(type, handler);
+    }
+    const paymentDeps = {
+      db,
+      configured: payments,
+      payoutCountry: config.payoutCountry,
+      publicUrl,
+    };
     const blobs = fileBlobStore(join(config.dataDir, 'blobs'));
     const taxonomy = new TaxonomyService(db);
     const projects = new ProjectService(db, taxonomy);
@@ -107,12 +160,41 @@ export async function startServer(
         createFreelancerSearch(db),
       ),
       ...reviewRoutes(new ReviewService(db)),
+      ...invoiceRoutes(db, invoices),
+      ...paymentAccountRoutes(paymentDeps),
+      ...escrow.routes,
+      ...refundRoutes(db, new RefundService(db, syncedWrites, rail)),
+      ...disputeRoutes(
+        db,
+        new DisputeService(db, syncedWrites, rail, {
+          feeBasisPoints: config.escrow.platformFeeBps,
+          afterRelease: (freelancerId) => escrow.transfers.afterRelease(freelancerId),
+        }),
+      ),
     ];
 
     const app = createApp({
       routes,
-      routers: (authenticate) => [blobRouter(db, blobs, authenticate)],
-      openApiDocument: buildOpenApiDocument(routes, serverVersion, blobOpenApiPaths),
+      routers: (authenticate) => [
+        blobRouter(db, blobs, authenticate),
+        invoicePdfRouter(invoices, authenticate),
+        stripeWebhookRouter({
+          db,
+          writes: syncedWrites,
+          registry: webhooks,
+          rail,
+          verify:
+            payments.kind === 'stripe' && payments.webhookSecret
+              ? stripeVerifier(payments.rail.stripe, payments.webhookSecret)
+              : null,
+        }),
+        paymentPagesRouter(paymentDeps),
+      ],
+      openApiDocument: buildOpenApiDocument(routes, serverVersion, {
+        ...blobOpenApiPaths,
+        ...invoiceOpenApiPaths,
+        ...stripeWebhookOpenApiPaths,
+      }),
       authenticateBearer: (token) => sessions.authenticate(token),
       appOrigins: config.appOrigins,
       logger,
@@ -142,13 +224,23 @@ export async function startServer(
     const { port } = http.address() as AddressInfo;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     const url = `http://${host}:${port}`;
+    publicBase.url = url;
+    const overdueSweep =
+      config.invoiceOverdueSweepMs > 0
+        ? startOverdueSweep(invoices, config.invoiceOverdueSweepMs, logger)
+        : null;
     logger.info({ url, db: db.dialect }, 'MegiLance server listening');
     return {
       url,
       port,
       db,
       logger,
+      rail,
+      webhooks,
+      escrow,
       close: async () => {
+        await overdueSweep?.stop();
+        await escrow.close();
         await live.close();
         await proposalCounts.close();
         await shutdown(http, db, config.shutdownGraceMs, logger);

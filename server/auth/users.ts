@@ -31,7 +31,12 @@ export function hourlyRateOf(
 /** SQLite and PostgreSQL name a unique-constraint failure differently. */
 export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+  // A composite primary key reports its own SQLite code; it is a uniqueness violation too.
+  return (
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    code === '23505'
+  );
 }
 
 /** The user columns a profile edit sets: only the fields given; empty text clears. */

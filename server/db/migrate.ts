@@ -12,6 +12,8 @@ import { timeTrackingMigration } from './migrations/0009-time-tracking.ts';
 import { contractActivityMigration } from './migrations/0010-contract-activity.ts';
 import { ledgerMigration } from './migrations/0011-ledger.ts';
 import { escrowMigration } from './migrations/0012-escrow.ts';
+import { paymentAccountsMigration } from './migrations/0013-payment-accounts.ts';
+import { invoicesMigration } from './migrations/0014-invoices.ts';
 
 /** The one ordered list of migrations; each takes the dialect so one file serves both. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -28,6 +30,8 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0010-contract-activity': contractActivityMigration(dialect),
     '0011-ledger': ledgerMigration(dialect),
     '0012-escrow': escrowMigration(dialect),
+    '0013-payment-accounts': paymentAccountsMigration(dialect),
+    '0014-invoices': invoicesMigration(dialect),
   };
 }
 

@@ -7,6 +7,7 @@ import type {
   RailName,
   RefundStatus,
 } from '../../shared/money/escrow.ts';
+import type { InvoiceStatus } from '../../shared/money/invoices.ts';
 
 /**
  * Row types of every table. Instants are ISO 8601 UTC strings on both dialects
@@ -560,6 +561,140 @@ export interface IdempotencyKeysTable {
   created_at: string;
 }
 
+/** Invoices (migration 0014), synced read-only to issuer and recipient. */
+export interface InvoicesTable {
+  id: string;
+  seq: number;
+  issuer_id: string;
+  issuer_name: string;
+  recipient_id: string;
+  recipient_name: string;
+  contract_id: string;
+  contract_title: string;
+  number: string | null;
+  sequence: number | null;
+  source_kind: 'week' | 'milestone' | 'manual';
+  /** Monday (UTC) of the week billed, `YYYY-MM-DD`. */
+  source_week: string | null;
+  source_milestone_id: string | null;
+  /** JSON: [{ description, quantityThousandths, unitPriceMinor, amountMinor }] */
+  lines: string;
+  tax_rate_bps: number;
+  currency: string;
+  subtotal_minor: number;
+  tax_minor: number;
+  total_minor: number;
+  issue_date: string | null;
+  due_date: string;
+  status: InvoiceStatus;
+  notes: string;
+  sent_at: string | null;
+  paid_at: string | null;
+  voided_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The last number each issuer's invoices used: incremented when an invoice is sent. */
+export interface InvoiceCountersTable {
+  issuer_id: string;
+  last_sequence: number;
+}
+
+/** The payment provider's customer of a user, per rail (migration 0013). */
+export interface PaymentCustomersTable {
+  user_id: string;
+  rail: RailName;
+  customer_id: string;
+  created_at: string;
+}
+
+/** A freelancer's payout account and its last known status, per rail. */
+export interface PayoutAccountsTable {
+  user_id: string;
+  rail: RailName;
+  account_id: string;
+  details_submitted: Generated<Flag>;
+  charges_enabled: Generated<Flag>;
+  payouts_enabled: Generated<Flag>;
+  /** JSON array of field names. */
+  requirements_due: Generated<string>;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Verified Stripe webhook events; `processed_at` once all handlers applied them. */
+export interface WebhookEventsTable {
+  id: string;
+  type: string;
+  received_at: string;
+  processed_at: string | null;
+}
+
+/** One handler's application of one event, committed with the handler's work. */
+export interface WebhookEventEffectsTable {
+  event_id: string;
+  handler_key: string;
+  applied_at: string;
+}
+
+export interface SandboxPaymentMethodsTable {
+  id: string;
+  customer_id: string;
+  outcome: 'succeeds' | 'declines';
+  brand: string;
+  last4: string;
+  exp_month: number;
+  exp_year: number;
+  detached: Generated<Flag>;
+  created_at: string;
+}
+
+export interface SandboxPaymentsTable {
+  id: string;
+  idempotency_key: string;
+  request_hash: string;
+  customer_id: string;
+  payment_method_id: string;
+  amount_minor: number;
+  currency: string;
+  status: 'succeeded' | 'failed';
+  fee_minor: number | null;
+  failure_message: string | null;
+  /** JSON object of strings. */
+  metadata: string;
+  created_at: string;
+}
+
+export interface SandboxRefundsTable {
+  id: string;
+  idempotency_key: string;
+  request_hash: string;
+  payment_id: string;
+  amount_minor: number;
+  created_at: string;
+}
+
+export interface SandboxAccountsTable {
+  id: string;
+  user_id: string;
+  email: string;
+  country: string;
+  details_submitted: Generated<Flag>;
+  onboarding_token: string | null;
+  created_at: string;
+}
+
+export interface SandboxTransfersTable {
+  id: string;
+  idempotency_key: string;
+  request_hash: string;
+  account_id: string;
+  amount_minor: number;
+  currency: string;
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -609,4 +744,15 @@ export interface Database {
   escrow_disputes: EscrowDisputesTable;
   transaction_fees: TransactionFeesTable;
   idempotency_keys: IdempotencyKeysTable;
+  payment_customers: PaymentCustomersTable;
+  payout_accounts: PayoutAccountsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_event_effects: WebhookEventEffectsTable;
+  sandbox_payment_methods: SandboxPaymentMethodsTable;
+  sandbox_payments: SandboxPaymentsTable;
+  sandbox_refunds: SandboxRefundsTable;
+  sandbox_accounts: SandboxAccountsTable;
+  sandbox_transfers: SandboxTransfersTable;
+  invoices: InvoicesTable;
+  invoice_counters: InvoiceCountersTable;
 }

@@ -46,6 +46,8 @@ export function createApp(options: AppOptions): Express {
     }),
   );
   // The first parser that matches reads the body; the others see it is done.
+  // Webhook signatures cover the exact bytes: their routers get the body unparsed.
+  app.use('/api/v1/webhooks', express.raw({ type: 'application/json', limit: '1mb' }));
   app.use('/api/v1/sync', express.json({ limit: SYNC_BODY_LIMIT, strict: true }));
   app.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
 

@@ -31,11 +31,15 @@ export interface RouteContext<P, Q, B, A extends AuthRequirement> {
   auth: A extends true ? AuthContext : A extends 'optional' ? AuthContext | null : null;
   meta: RequestMeta;
   log: Logger;
+  /** A request header's value (case-insensitive name), e.g. `Idempotency-Key`. */
+  header(name: string): string | undefined;
 }
 
 export interface RouteResult {
   status: number;
   body?: unknown;
+  /** Response headers to set besides the body's content type. */
+  headers?: Record<string, string>;
 }
 
 export interface RouteResponse {
@@ -104,7 +108,9 @@ function routeHandler(route: AnyRoute, authenticate: Authenticate): RequestHandl
       auth,
       meta: requestMeta(req),
       log: req.log,
+      header: (name) => req.get(name),
     });
+    if (result.headers) res.set(result.headers);
     const response = route.responses[result.status];
     if (result.body === undefined) {
       res.status(result.status).end();

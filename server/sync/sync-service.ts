@@ -7,6 +7,8 @@ import { HttpProblem } from '../http/problem.ts';
 import type { AuthContext } from '../http/route.ts';
 import { contractsSpec } from './collections/contracts.ts';
 import { conversationsSpec } from './collections/conversations.ts';
+import { escrowsSpec } from './collections/escrows.ts';
+import { invoicesSpec } from './collections/invoices.ts';
 import { messagesSpec } from './collections/messages.ts';
 import { milestonesSpec } from './collections/milestones.ts';
 import { notificationsSpec } from './collections/notifications.ts';
@@ -31,6 +33,8 @@ export const syncSpecs: { [C in SyncCollection]: SyncSpec<C> } = {
   screenshots: screenshotsSpec,
   workLogs: workLogsSpec,
   timeReviews: timeReviewsSpec,
+  escrows: escrowsSpec,
+  invoices: invoicesSpec,
 };
 
 export interface PushRow<C extends SyncCollection> {

@@ -26,6 +26,18 @@ export const problemTypes = {
   syncPending: 'urn:megilance:problem:sync-pending',
   /** A live socket already watches as many projects as it may (`MAX_WATCHED_PROJECTS`). */
   watchLimit: 'urn:megilance:problem:watch-limit',
+  /** A money command without a usable `Idempotency-Key` header (400). */
+  idempotencyKeyRequired: 'urn:megilance:problem:idempotency-key-required',
+  /** An `Idempotency-Key` reused for a different request (422). */
+  idempotencyKeyReused: 'urn:megilance:problem:idempotency-key-reused',
+  /** The first request with this `Idempotency-Key` is still running: retry shortly (409). */
+  idempotencyInProgress: 'urn:megilance:problem:idempotency-in-progress',
+  /** The payment provider declined or failed the charge (402); the detail says why. */
+  paymentFailed: 'urn:megilance:problem:payment-failed',
+  /** The ledger refused a movement (insufficient balance, unbalanced, currency mismatch). */
+  ledgerRefused: 'urn:megilance:problem:ledger-refused',
+  /** A webhook whose signature is missing or does not verify (400); nothing was recorded. */
+  webhookSignature: 'urn:megilance:problem:webhook-signature',
   unavailable: 'urn:megilance:problem:unavailable',
   network: 'urn:megilance:problem:network',
   internal: 'urn:megilance:problem:internal',

@@ -6,6 +6,8 @@ import {
   milestoneStatusSchema,
   screenshotsPerSlotSchema,
 } from '../marketplace/contracts.ts';
+import { escrowDocumentSchema, escrowShape, type EscrowDocument } from '../money/escrow.ts';
+import { invoiceDocumentSchema, invoiceShape, type InvoiceDocument } from '../money/invoices.ts';
 import { currencySchema, moneySchema } from '../money/money.ts';
 import { deletedFlag } from './protocol.ts';
 
@@ -316,6 +318,8 @@ export const wireSchemas = {
   screenshots: z.object({ ...screenshotShape, ...deletedFlag }).strict(),
   workLogs: z.object({ ...workLogShape, ...deletedFlag }).strict(),
   timeReviews: z.object({ ...timeReviewShape, ...deletedFlag }).strict(),
+  escrows: z.object({ ...escrowShape, ...deletedFlag }).strict(),
+  invoices: z.object({ ...invoiceShape, ...deletedFlag }).strict(),
 } as const;
 
 export type SettingsDocument = z.infer<typeof settingsDocumentSchema>;
@@ -344,6 +348,13 @@ export const documentSchemas = {
   screenshots: screenshotDocumentSchema,
   workLogs: workLogDocumentSchema,
   timeReviews: timeReviewDocumentSchema,
+  /** Read-only: written by the server's escrow commands (shared/money/escrow.ts). */
+  escrows: escrowDocumentSchema,
+  /**
+   * Read-only: written by the server's invoice commands (shared/money/invoices.ts); server-owned
+   * rather than device-owned because gapless numbering needs the server's counter.
+   */
+  invoices: invoiceDocumentSchema,
 } as const;
 
 export type DocumentOf = {
@@ -357,6 +368,8 @@ export type DocumentOf = {
   screenshots: ScreenshotDocument;
   workLogs: WorkLogDocument;
   timeReviews: TimeReviewDocument;
+  escrows: EscrowDocument;
+  invoices: InvoiceDocument;
 };
 
 /** A document as it travels: with its tombstone flag. */

@@ -162,6 +162,8 @@ export const mergers: { [C in SyncCollection]: (input: MergeInput<Wire<C>>) => W
   }),
   contracts: serverOwned,
   milestones: serverOwned,
+  escrows: serverOwned,
+  invoices: serverOwned,
   // Billed time and amount follow the merged slots; the status is the server's.
   timeEntries: (input) => withTotals(mergeTimeEntries(input)),
   // Append-only records: the only edits are blurring (before sharing) and deletion.

@@ -34,6 +34,8 @@ export const syncCollections = [
   'screenshots',
   'workLogs',
   'timeReviews',
+  'escrows',
+  'invoices',
 ] as const;
 export type SyncCollection = (typeof syncCollections)[number];
 export const syncCollectionSchema = z.enum(syncCollections);

@@ -59,6 +59,14 @@ export const collectionDefinitions: { [C in SyncCollection]: CollectionDefinitio
     version: 0,
     indexes: [['contractId', 'week']],
   },
+  // Read-only here (the server writes them): a contract page lists its escrows.
+  escrows: {
+    zod: documentSchemas.escrows,
+    version: 0,
+    indexes: [['contractId', 'createdAt']],
+  },
+  // Read-only here (the server writes them): the invoices list shows the newest first.
+  invoices: { zod: documentSchemas.invoices, version: 0, indexes: ['createdAt'] },
 };
 
 export function rxSchemaOf<C extends SyncCollection>(collection: C): RxJsonSchema<DocumentOf[C]> {

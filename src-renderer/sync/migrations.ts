@@ -30,6 +30,8 @@ export const migrationStrategies: { [C in SyncCollection]: MigrationStrategies }
   screenshots: {},
   workLogs: {},
   timeReviews: {},
+  escrows: {},
+  invoices: {},
 };
 
 /**
@@ -76,5 +78,13 @@ export const schemaFingerprints: { [C in SyncCollection]: { version: number; sha
   timeReviews: {
     version: 0,
     sha256: '01aa90a8eafc66dfafecf5eee4a452ff0b6b5b337b83faba456b2f7e5f15a7d1',
+  },
+  escrows: {
+    version: 0,
+    sha256: '6969e23e7aa6316c35b6c045d20fcd36e3e29b0bbb9bbf808d7e6171cfa473fc',
+  },
+  invoices: {
+    version: 0,
+    sha256: '7f801cddc1c242ecea33cab7cef7318de9d09a801c9141ce0eeda18c103ef15a',
   },
 };

@@ -321,10 +321,10 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('sync server on %s', (dialect
     });
     expect(repeated.body.errors?.[0]?.pointer).toBe('/1/newDocumentState/id');
 
-    const unknown = await bad('/sync/invoices/pull', { method: 'get' });
+    const unknown = await bad('/sync/recipes/pull', { method: 'get' });
     expect(unknown.status).toBe(404);
-    expect(unknown.body.detail).toMatch(/"invoices" is not a synced collection/);
-    expect((await bad('/sync/invoices/push', { json: [] })).status).toBe(404);
+    expect(unknown.body.detail).toMatch(/"recipes" is not a synced collection/);
+    expect((await bad('/sync/recipes/push', { json: [] })).status).toBe(404);
 
     const anonymous = await api.get<Problem>('/sync/messages/pull');
     expect(anonymous.status).toBe(401);

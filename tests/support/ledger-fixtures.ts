@@ -5,10 +5,9 @@ import type { Config } from '../../server/config.ts';
 import { openDatabase, type Db } from '../../server/db/database.ts';
 import { migrateToLatest } from '../../server/db/migrate.ts';
 import {
-  clientEscrow,
-  freelancerPending,
-  providerClearing,
-} from '../../server/money/ledger/accounts.ts';
+  fundPosting as buildFundPosting,
+  releasePosting as buildReleasePosting,
+} from '../../server/money/escrow/escrow-postings.ts';
 import {
   LedgerError,
   postTransaction,
@@ -65,40 +64,39 @@ export function fundPosting(
   reference: string,
   options: { currency?: string; escrowMinor?: number } = {},
 ): Posting {
-  const currency = options.currency ?? 'USD';
+  const posting = buildFundPosting({
+    paymentId: reference,
+    contractId,
+    rail: 'sandbox',
+    currency: options.currency ?? 'USD',
+    amountMinor,
+    providerFeeMinor: 0,
+  });
+  const { escrowMinor } = options;
+  if (escrowMinor === undefined) return posting;
   return {
-    kind: 'escrow.fund',
-    reference,
-    lines: [
-      { account: providerClearing('sandbox', currency), amountMinor, currency },
-      {
-        account: clientEscrow(contractId),
-        amountMinor: options.escrowMinor ?? -amountMinor,
-        currency,
-      },
-    ],
+    ...posting,
+    lines: posting.lines.map((line) =>
+      line.account.kind === 'client_escrow' ? { ...line, amountMinor: escrowMinor } : line,
+    ),
   };
 }
 
-/** Escrow released to the freelancer's pending balance. */
+/** Escrow released to the freelancer's pending balance (no platform fee). */
 export function releasePosting(
   contractId: string,
   freelancerId: string,
   amountMinor: number,
   reference: string,
 ): Posting {
-  return {
-    kind: 'escrow.release',
-    reference,
-    lines: [
-      { account: clientEscrow(contractId), amountMinor, currency: 'USD' },
-      {
-        account: freelancerPending(freelancerId, 'USD'),
-        amountMinor: -amountMinor,
-        currency: 'USD',
-      },
-    ],
-  };
+  return buildReleasePosting({
+    releaseId: reference,
+    contractId,
+    freelancerId,
+    currency: 'USD',
+    amountMinor,
+    platformFeeMinor: 0,
+  });
 }
 
 export function fundEscrow(

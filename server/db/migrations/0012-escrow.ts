@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import type { DialectName } from '../database.ts';
 import { columnTypes } from './column-types.ts';
@@ -9,7 +9,7 @@ import { columnTypes } from './column-types.ts';
  * payments that fund them, refunds, disputes, the fees of each ledger transaction, and the
  * stored answers of idempotent commands.
  *
- * An escrow is unique per milestone, and per contract and week: funding the same thing twice
+ * An escrow is unique per milestone while not settled, and per contract and week: funding the same thing twice
  * lands on one row, whichever request wins. Amount columns are minor units; the ledger
  * (migration 0011) holds the same money as balanced entries and `ledger:verify` compares.
  */
@@ -62,7 +62,9 @@ export function escrowMigration(dialect: DialectName): Migration {
         .on('escrows')
         .column('milestone_id')
         .unique()
-        .where(sql.ref('milestone_id'), 'is not', null)
+        // A milestone refunded in full goes back to pending and may be funded again: only one
+        // escrow per milestone that is not settled.
+        .where(sql<SqlBool>`milestone_id is not null and status <> 'settled'`)
         .execute();
       await db.schema
         .createIndex('escrows_contract_week_key')

@@ -38,6 +38,28 @@ export interface PaymentRail {
   retrievePayoutAccount(accountId: string): Promise<PayoutAccountStatus>;
   /** Moves released money to the freelancer's payout account. */
   transfer(input: TransferInput): Promise<RailTransfer>;
+
+  // --- Added with the Stripe and sandbox rails (server/money/rails/) ---
+  /**
+   * A one-time URL where the freelancer completes onboarding: Stripe-hosted (an account
+   * link), or the sandbox's own page, which completes it at once.
+   */
+  createOnboardingLink(input: {
+    accountId: string;
+    returnUrl: string;
+    refreshUrl: string;
+  }): Promise<{ url: string }>;
+  /** The most recent payouts of a payout account to its bank, newest first. */
+  listPayouts(accountId: string): Promise<RailPayout[]>;
+}
+
+export interface RailPayout {
+  id: string;
+  amountMinor: number;
+  currency: string;
+  status: 'pending' | 'in_transit' | 'paid' | 'failed' | 'canceled';
+  /** ISO 8601 instant the money is expected to (or did) arrive. */
+  arrivalDate: string;
 }
 
 export interface SavedPaymentMethod {

@@ -19,7 +19,7 @@ export interface WebhookContext {
   event: Stripe.Event;
   rail: PaymentRail;
   /** Runs `work` in one synced transaction together with recording the event; once per event. */
-  applyOnce(work: (sync: SyncWriteContext) => Promise<void>): Promise<void>;
+  applyOnce: (work: (sync: SyncWriteContext) => Promise<void>) => Promise<void>;
 }
 
 export type WebhookHandler = (context: WebhookContext) => Promise<void>;
