@@ -23,6 +23,8 @@ export type ApiClient = {
     path: string,
     schema: S,
     body?: unknown,
+    /** Extra request headers, such as a money command's `Idempotency-Key`. */
+    headers?: Readonly<Record<string, string>>,
   ): Promise<z.output<S>>;
   /** A call answered with no body worth reading (204). */
   send(method: Method, path: string, body?: unknown): Promise<void>;
@@ -45,8 +47,14 @@ type Payload = { json: unknown } | { data: BodyInit; contentType: string } | und
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
 
-  async function attempt(method: Method, path: string, payload: Payload, token: string | null) {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+  async function attempt(
+    method: Method,
+    path: string,
+    payload: Payload,
+    token: string | null,
+    extra: Readonly<Record<string, string>> = {},
+  ) {
+    const headers: Record<string, string> = { ...extra, Accept: 'application/json' };
     if (token) headers.Authorization = `Bearer ${token}`;
     let body: BodyInit | undefined;
     if (payload && 'json' in payload) {
@@ -69,9 +77,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     }
   }
 
-  async function call(method: Method, path: string, payload: Payload): Promise<Response> {
+  async function call(
+    method: Method,
+    path: string,
+    payload: Payload,
+    extra?: Readonly<Record<string, string>>,
+  ): Promise<Response> {
     const token = options.accessToken();
-    let response = await attempt(method, path, payload, token);
+    let response = await attempt(method, path, payload, token, extra);
     if (response.status !== 401) return ensureOk(response);
 
     const problem = await problemFromResponse(response);
@@ -79,7 +92,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     // Another call may already have refreshed while this one was in flight.
     const current = options.accessToken();
     const fresh = current && current !== token ? current : await options.refreshAccessToken();
-    response = await attempt(method, path, payload, fresh);
+    response = await attempt(method, path, payload, fresh, extra);
     if (response.status !== 401) return ensureOk(response);
     return endOrThrow(await problemFromResponse(response));
   }
@@ -95,8 +108,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   }
 
   return {
-    async json(method, path, schema, body) {
-      const response = await call(method, path, asJson(body));
+    async json(method, path, schema, body, headers) {
+      const response = await call(method, path, asJson(body), headers);
       let data: unknown;
       try {
         data = await response.json();

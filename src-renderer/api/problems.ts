@@ -24,6 +24,8 @@ const readableByType: Partial<Record<string, string>> = {
   [problemTypes.forbidden]: 'Your account is not allowed to do that.',
   [problemTypes.notFound]: 'That no longer exists. It may have been removed on another device.',
   [problemTypes.internal]: 'Something went wrong on our side. Try again in a moment.',
+  [problemTypes.idempotencyInProgress]:
+    'This payment request is still being processed. Wait a moment and look again before retrying.',
 };
 
 /** Problems that mean the person is no longer signed in (as opposed to a wrong password). */

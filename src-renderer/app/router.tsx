@@ -22,9 +22,9 @@ import { AppLayout } from '../features/shell/AppLayout.tsx';
 import { contractRoutes } from '../features/contracts/routes.tsx';
 import { marketplaceRoutes } from '../features/marketplace/routes.tsx';
 import { contractTimeRoutes } from '../features/time/routes.tsx';
+import { invoiceRoutes } from '../features/invoices/routes.tsx';
+import { moneyRoutes } from '../features/money/routes.tsx';
 import { TimePage } from '../features/time/TimePage.tsx';
-import { UpcomingAreaPage } from '../features/upcoming/UpcomingAreaPage.tsx';
-import type { UpcomingArea } from '../features/upcoming/upcoming-areas.ts';
 
 const isSignedIn = () => useSessionStore.getState().phase === 'signedIn';
 
@@ -78,13 +78,6 @@ const dashboardRoute = createRoute({
   path: '/',
   component: DashboardPage,
 });
-
-const upcomingRoute = (area: UpcomingArea) =>
-  createRoute({
-    getParentRoute: () => appRoute,
-    path: area,
-    component: () => <UpcomingAreaPage area={area} />,
-  });
 
 const timeRoute = createRoute({
   getParentRoute: () => appRoute,
@@ -145,7 +138,8 @@ const routeTree = rootRoute.addChildren([
     timeRoute,
     ...contractRoutes(() => appRoute),
     ...contractTimeRoutes(() => appRoute),
-    upcomingRoute('invoices'),
+    ...invoiceRoutes(() => appRoute),
+    ...moneyRoutes(() => appRoute),
     messagesRoute.addChildren([messagesIndexRoute, threadRoute]),
     marketplaceRoutes(() => appRoute),
     settingsIndexRoute,

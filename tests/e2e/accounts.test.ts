@@ -149,12 +149,15 @@ describe('accounts in the desktop UI', () => {
     await page.getByRole('banner').getByText(ada.name).waitFor();
 
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
-    for (const area of ['Invoices']) {
-      await nav.getByRole('link', { name: area }).click();
-      await page.getByRole('heading', { level: 1, name: area }).waitFor();
-      await page.getByText(`${area} is not built yet.`).waitFor();
-      expect(page.url()).toContain(`#/${area.toLowerCase()}`);
-    }
+    // Invoices and the wallet are built: a new freelancer has issued nothing, earned nothing.
+    await nav.getByRole('link', { name: 'Invoices' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Invoices' }).waitFor();
+    await page.getByText('You have not issued an invoice yet.').waitFor();
+    expect(page.url()).toContain('#/invoices');
+    await nav.getByRole('link', { name: 'Wallet' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Wallet' }).waitFor();
+    await page.getByText('No money has moved on your contracts yet.').waitFor();
+    expect(page.url()).toContain('#/wallet');
     // Time is built: with no contract yet, it says what time is tracked against.
     await nav.getByRole('link', { name: 'Time' }).click();
     await page.getByRole('heading', { level: 1, name: 'Time' }).waitFor();

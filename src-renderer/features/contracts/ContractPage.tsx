@@ -22,6 +22,7 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { DismissibleAlert } from '../../ui/DismissibleAlert.tsx';
 import { formatDate, formatRelative } from '../../ui/format.ts';
 import { AnchorLink, ButtonLink } from '../../ui/links.tsx';
+import { PaymentsSection } from '../money/PaymentsSection.tsx';
 import { screenshotsText } from '../time/time-model.ts';
 import { useSyncEngine, useSyncStartError } from '../../sync/SyncProvider.tsx';
 import { changeContractStatus } from './contracts-api.ts';
@@ -154,6 +155,7 @@ function ContractDetails({ contract, me }: { contract: ContractDocument; me: str
           Hourly contracts are paid for the hours worked at the rate above; they have no milestones.
         </Text>
       )}
+      <PaymentsSection contract={contract} me={me} />
       {contract.status === 'ended' && <ContractReviews contract={contract} me={me} />}
     </>
   );

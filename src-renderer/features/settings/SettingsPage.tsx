@@ -1,6 +1,13 @@
 import { Stack, Tabs, Text, Title } from '@mantine/core';
-import { IconBriefcase, IconDevices, IconLock, IconUser } from '@tabler/icons-react';
+import {
+  IconBriefcase,
+  IconCreditCard,
+  IconDevices,
+  IconLock,
+  IconUser,
+} from '@tabler/icons-react';
 import { useNavigate } from '@tanstack/react-router';
+import { PaymentsSettings } from '../money/PaymentsSettings.tsx';
 import { useSessionStore } from '../session/session-store.ts';
 import { FreelancerProfileTab } from './FreelancerProfileTab.tsx';
 import { PasswordTab } from './PasswordTab.tsx';
@@ -21,8 +28,8 @@ export function SettingsPage({ tab }: { tab: SettingsTab }) {
         </Title>
         <Text c="dimmed">
           {freelancer
-            ? 'Your profile, what clients see in the marketplace, your password and the devices signed in to your account.'
-            : 'Your profile, your password and the devices signed in to your account.'}
+            ? 'Your profile, what clients see in the marketplace, how you are paid, your password and the devices signed in to your account.'
+            : 'Your profile, how you pay, your password and the devices signed in to your account.'}
         </Text>
       </div>
       <Tabs
@@ -43,6 +50,9 @@ export function SettingsPage({ tab }: { tab: SettingsTab }) {
               Freelancer profile
             </Tabs.Tab>
           )}
+          <Tabs.Tab value="payments" leftSection={<IconCreditCard size={16} />}>
+            Payments
+          </Tabs.Tab>
           <Tabs.Tab value="password" leftSection={<IconLock size={16} />}>
             Password
           </Tabs.Tab>
@@ -55,6 +65,9 @@ export function SettingsPage({ tab }: { tab: SettingsTab }) {
         </Tabs.Panel>
         <Tabs.Panel value="freelancer-profile">
           <FreelancerProfileTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="payments">
+          <PaymentsSettings />
         </Tabs.Panel>
         <Tabs.Panel value="password">
           <PasswordTab />

@@ -1,4 +1,10 @@
-export const settingsTabs = ['profile', 'freelancer-profile', 'password', 'sessions'] as const;
+export const settingsTabs = [
+  'profile',
+  'freelancer-profile',
+  'payments',
+  'password',
+  'sessions',
+] as const;
 export type SettingsTab = (typeof settingsTabs)[number];
 
 export function isSettingsTab(value: string): value is SettingsTab {

@@ -1,0 +1,42 @@
+import type { InvoiceDocument } from '../../../shared/money/invoices.ts';
+import { invoicePdf } from './invoices-api.ts';
+
+/**
+ * The invoice's PDF, rendered by the server and fetched with the bearer token (a link cannot
+ * send one), shown from a `blob:` URL. Where the host opens no window for it (the desktop app
+ * sends new windows to the system browser, which cannot read this window's blobs), it is
+ * saved as a download instead.
+ */
+const fileName = (invoice: InvoiceDocument) =>
+  `${invoice.number ?? `draft-${invoice.id.slice(0, 8)}`}.pdf`;
+
+async function pdfUrl(invoice: InvoiceDocument): Promise<string> {
+  const url = URL.createObjectURL(await invoicePdf(invoice.id));
+  // The opened window holds its own reference; ours is released after a while.
+  setTimeout(() => URL.revokeObjectURL(url), 5 * 60_000);
+  return url;
+}
+
+function download(url: string, name: string) {
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+}
+
+export async function openInvoicePdf(invoice: InvoiceDocument): Promise<void> {
+  const url = await pdfUrl(invoice);
+  const opened = window.open(url, '_blank');
+  if (!opened) download(url, fileName(invoice));
+}
+
+/** Opens the PDF and asks its window to print once the viewer has loaded it. */
+export async function printInvoicePdf(invoice: InvoiceDocument): Promise<void> {
+  const url = await pdfUrl(invoice);
+  const opened = window.open(url, '_blank');
+  if (!opened) {
+    download(url, fileName(invoice));
+    return;
+  }
+  opened.addEventListener('load', () => opened.print(), { once: true });
+}
