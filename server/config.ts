@@ -71,6 +71,20 @@ const envSchema = z.object({
     .url({ protocol: /^https?$/ })
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  /**
+   * The server's externally reachable base URL (behind a proxy, a TLS terminator): where
+   * browsers return after Stripe Checkout and onboarding, and the sandbox onboarding page.
+   * Default: the listen address (`http://HOST:PORT`).
+   */
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine((value) => {
+      const url = URL.parse(value);
+      return url !== null && !/[?#]/.test(value) && url.username === '' && url.password === '';
+    }, 'must be a plain base URL (no query, fragment or credentials)')
+    .transform((value) => value.replace(/\/+$/, ''))
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** Country of new freelancer payout accounts (ISO 3166-1 alpha-2). */
   PAYOUT_COUNTRY: z
     .string()
@@ -96,6 +110,8 @@ export type Config = {
     | { secretKey: string; webhookSecret: string | undefined; apiUrl: string | undefined }
     | undefined;
   payoutCountry: string;
+  /** Base URL browsers reach the server at (no trailing slash); undefined: the listen address. */
+  publicUrl: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -138,5 +154,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     payoutCountry: e.PAYOUT_COUNTRY,
+    publicUrl: e.PUBLIC_URL,
   };
 }

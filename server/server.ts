@@ -101,7 +101,8 @@ export async function startServer(
     const syncedWrites = new SyncedWrites(db, (changes) => announcer.live?.announce(changes));
     const sync = new SyncService(db, syncedWrites);
     const invoices = new InvoiceService(db, syncedWrites);
-    // The server's own URL, known once it listens: payment return pages and sandbox links.
+    // The server's own URL for browsers (PUBLIC_URL, else known once it listens): payment
+    // return pages and sandbox links.
     const publicBase = { url: '' };
     const publicUrl = () => publicBase.url;
     const payments = railFromConfig(config, db, publicUrl);
@@ -125,6 +126,7 @@ export async function startServer(
       db,
       configured: payments,
       payoutCountry: config.payoutCountry,
+      platformFeeBps: config.escrow.platformFeeBps,
       publicUrl,
     };
     const blobs = fileBlobStore(join(config.dataDir, 'blobs'));
@@ -224,7 +226,7 @@ export async function startServer(
     const { port } = http.address() as AddressInfo;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     const url = `http://${host}:${port}`;
-    publicBase.url = url;
+    publicBase.url = config.publicUrl ?? url;
     const overdueSweep =
       config.invoiceOverdueSweepMs > 0
         ? startOverdueSweep(invoices, config.invoiceOverdueSweepMs, logger)

@@ -1,6 +1,8 @@
 import { shell, type Session, type WebContents } from 'electron';
-import { isAppUrl, isSafeExternalUrl } from './app-origin.ts';
+import { appOrigin, isAppUrl, isSafeExternalUrl } from './app-origin.ts';
 import type { Log } from './log.ts';
+import { blobChildWindowOptions } from './window.ts';
+import { windowOpenPolicy } from './windows/window-open-policy.ts';
 
 /**
  * Deny-by-default rules for every session and web contents, citing the Electron security
@@ -23,6 +25,10 @@ export function hardenWebContents(contents: WebContents, log: Log): void {
   // to the user's browser instead.
   const guardNavigation = (event: { preventDefault(): void; url: string }) => {
     if (isAppUrl(event.url)) return;
+    // A child window opened by our UI may load our own blob (its PDF; see below).
+    if (contents.opener !== null && windowOpenPolicy(event.url, appOrigin) === 'allow-child') {
+      return;
+    }
     event.preventDefault();
     openExternally(event.url, log);
   };
@@ -32,9 +38,16 @@ export function hardenWebContents(contents: WebContents, log: Log): void {
     if (!isAppUrl(event.url)) event.preventDefault();
   });
 
-  // Checklist #14 "Disable or limit creation of new windows".
+  // Checklist #14 "Disable or limit creation of new windows": the one window allowed is a
+  // sandboxed child for a blob of our own origin (an invoice PDF), which the system browser
+  // could not read; http(s) links go to the browser; the rest is refused.
   contents.setWindowOpenHandler(({ url }) => {
-    openExternally(url, log);
+    const decision = windowOpenPolicy(url, appOrigin);
+    if (decision === 'allow-child') {
+      return { action: 'allow', overrideBrowserWindowOptions: blobChildWindowOptions };
+    }
+    if (decision === 'external') openExternally(url, log);
+    else log.warn(`security: refused to open ${url.slice(0, 200)}`);
     return { action: 'deny' };
   });
 

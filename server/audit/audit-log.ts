@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import type { RequestMeta } from '../http/route.ts';
+import type { AuthContext, RequestMeta } from '../http/route.ts';
 
 export type AuditAction =
   | 'user.registered'
@@ -42,7 +42,29 @@ export type AuditAction =
   | 'saved_search.renamed'
   | 'saved_search.deleted'
   | 'project.attachment_added'
-  | 'project.attachment_removed';
+  | 'project.attachment_removed'
+  | 'escrow.funded'
+  | 'escrow.payment_failed'
+  | 'escrow.submitted'
+  | 'escrow.released'
+  | 'refund.requested'
+  | 'refund.approved'
+  | 'refund.rejected'
+  | 'refund.succeeded'
+  | 'refund.failed'
+  | 'dispute.opened'
+  | 'dispute.resolved'
+  | 'chargeback.opened'
+  | 'chargeback.closed'
+  | 'payout_account.onboarding_started'
+  | 'payment_method.added'
+  | 'payment_method.removed'
+  | 'invoice.created'
+  | 'invoice.updated'
+  | 'invoice.sent'
+  | 'invoice.paid'
+  | 'invoice.voided'
+  | 'invoice.overdue';
 
 export interface AuditEntry {
   action: AuditAction;
@@ -51,10 +73,44 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-/** Written inside the caller's transaction, so the record and the change stand or fall together. */
+/** Who caused a change, carried from a route into the services that record it. */
+export interface AuditActor {
+  meta: RequestMeta | null;
+  userId: string | null;
+  sessionId: string | null;
+}
+
+export const actorOf = (auth: AuthContext, meta: RequestMeta): AuditActor => ({
+  meta,
+  userId: auth.userId,
+  sessionId: auth.sessionId,
+});
+
+/** The server itself: a sweep or a webhook, on no one's request. */
+export const automaticActor: AuditActor = { meta: null, userId: null, sessionId: null };
+
+/** recordAudit for an actor: the entry names them, their session and their request. */
+export function recordActorAudit(
+  db: Kysely<Database>,
+  actor: AuditActor,
+  action: AuditAction,
+  details: Record<string, unknown>,
+): Promise<void> {
+  return recordAudit(db, actor.meta, {
+    action,
+    userId: actor.userId,
+    sessionId: actor.sessionId,
+    details,
+  });
+}
+
+/**
+ * Written inside the caller's transaction, so the record and the change stand or fall together.
+ * `meta` is null for what the server does by itself (sweeps, webhooks): no request, no caller.
+ */
 export async function recordAudit(
   db: Kysely<Database>,
-  meta: RequestMeta,
+  meta: RequestMeta | null,
   entry: AuditEntry,
 ): Promise<void> {
   await db
@@ -63,9 +119,9 @@ export async function recordAudit(
       user_id: entry.userId,
       action: entry.action,
       session_id: entry.sessionId ?? null,
-      ip_address: meta.ipAddress,
-      user_agent: meta.userAgent,
-      request_id: meta.requestId,
+      ip_address: meta?.ipAddress ?? null,
+      user_agent: meta?.userAgent ?? null,
+      request_id: meta?.requestId ?? null,
       details: entry.details ? JSON.stringify(entry.details) : null,
       created_at: new Date().toISOString(),
     })

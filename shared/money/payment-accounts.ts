@@ -10,6 +10,8 @@ export const railInfoSchema = z
   .object({
     /** `sandbox`: no real money moves; cards are test cards, onboarding completes at once. */
     rail: railNameSchema,
+    /** The platform's fee on each release (1000 = 10 %): the app shows the net before release. */
+    platformFeeBps: z.int().min(0).max(10_000),
   })
   .meta({ id: 'PaymentRailInfo' });
 

@@ -8,7 +8,7 @@ import type Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { problemTypes } from '../../shared/api/problem.ts';
 import type { EscrowDocument } from '../../shared/money/escrow.ts';
-import { platformFeeOf } from '../../server/money/escrow/escrow-postings.ts';
+import { platformFeeOf } from '../../shared/money/fees.ts';
 import {
   clientEscrow,
   freelancerPending,

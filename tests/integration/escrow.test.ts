@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { problemTypes, type Problem } from '../../shared/api/problem.ts';
 import type { EscrowDocument } from '../../shared/money/escrow.ts';
 import type { Wallet, WalletTransactionPage } from '../../shared/money/escrow-commands.ts';
-import { platformFeeOf } from '../../server/money/escrow/escrow-postings.ts';
+import { platformFeeOf } from '../../shared/money/fees.ts';
 import {
   clientEscrow,
   freelancerPending,

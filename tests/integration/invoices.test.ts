@@ -108,6 +108,36 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('invoices on %s', (dialect) =
   const invoiceRows = () =>
     server.db.kysely.selectFrom('invoices').select(['id', 'seq', 'status']).orderBy('id').execute();
 
+  /** The audit rows about one invoice, oldest first: action, who, request, details. */
+  async function auditOf(invoiceId: string) {
+    const rows = await server.db.kysely
+      .selectFrom('audit_log')
+      .select(['action', 'user_id', 'session_id', 'request_id', 'details'])
+      .where('action', 'like', 'invoice.%')
+      .orderBy('id')
+      .execute();
+    return rows
+      .map((row) => ({
+        action: row.action,
+        userId: row.user_id,
+        sessionId: row.session_id,
+        requestId: row.request_id,
+        details: JSON.parse(row.details ?? '{}') as Record<string, unknown>,
+      }))
+      .filter((row) => row.details.invoiceId === invoiceId);
+  }
+
+  /** What a user was told about one invoice (by its link), oldest first. */
+  const noticesOf = (userId: string, invoiceId: string) =>
+    server.db.kysely
+      .selectFrom('notifications')
+      .select(['title', 'body', 'link'])
+      .where('user_id', '=', userId)
+      .where('link', '=', `/invoices/${invoiceId}`)
+      .orderBy('created_at')
+      .orderBy('seq')
+      .execute();
+
   it('invoices a week’s approved time at exactly the amounts the time module billed', async () => {
     const hourly = await contract('hourly');
     // Monday: two slots, one of 7 min 13 s (an amount that rounds); Tuesday: one slot;
@@ -594,9 +624,120 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('invoices on %s', (dialect) =
       (d) => d.id === invoice.id,
     );
     expect(pulled?.status).toBe('overdue');
+    // The sweep's doing: audited with no user or request, and both parties are told.
+    const overdueAudit = (await auditOf(invoice.id)).filter((r) => r.action === 'invoice.overdue');
+    expect(overdueAudit).toEqual([
+      {
+        action: 'invoice.overdue',
+        userId: null,
+        sessionId: null,
+        requestId: null,
+        details: expect.objectContaining({
+          number: sent.body.number,
+          totalMinor: sent.body.totalMinor,
+          status: 'overdue',
+          from: 'sent',
+        }) as unknown,
+      },
+    ]);
+    const number = sent.body.number ?? '';
+    const total = formatMoney({ amountMinor: sent.body.totalMinor, currency: sent.body.currency });
+    expect((await noticesOf(owner.id, invoice.id)).at(-1)).toEqual({
+      title: `Invoice ${number} is overdue`,
+      body: `Invoice ${number} from Fiona Freelancer: ${total}, due ${daysFromToday(-1)} was due ${daysFromToday(-1)} and is not marked paid.`,
+      link: `/invoices/${invoice.id}`,
+    });
+    expect(await noticesOf(freelancer.id, invoice.id)).toEqual([
+      {
+        title: `Invoice ${number} is overdue`,
+        body: `Your invoice ${number} to Olivia Owner (${total}) was due ${daysFromToday(-1)} and is not marked paid.`,
+        link: `/invoices/${invoice.id}`,
+      },
+    ]);
+    expect(await noticesOf(owner.id, draft.id)).toEqual([]);
     const paid = await transition(invoice.id, freelancer, 'paid');
     expect(paid.status).toBe(200);
     expect(paid.body.status).toBe('paid');
+  });
+
+  it('audits each change in its transaction and tells the recipient when sent, paid or voided', async () => {
+    const hourly = await contract('hourly');
+    const draft = expectCreated(await createInvoice(freelancer, byHand(hourly.contractId)));
+    const edited = await edit(draft.id, freelancer, { notes: 'Net 14', taxRateBps: 500 });
+    expect(edited.status).toBe(200);
+
+    // Refused commands write no audit row and tell no one.
+    const refusedCount = async () => (await auditOf(draft.id)).length;
+    const before = await refusedCount();
+    expect((await edit(draft.id, owner, { notes: 'mine' })).status).toBe(403);
+    expect((await transition(draft.id, owner, 'sent')).status).toBe(403);
+    expect((await transition(draft.id, freelancer, 'paid')).status).toBe(409);
+    expect(await refusedCount()).toBe(before);
+    expect(await noticesOf(owner.id, draft.id)).toEqual([]);
+
+    const sent = await transition(draft.id, freelancer, 'sent');
+    expect(sent.status).toBe(200);
+    const paid = await transition(draft.id, freelancer, 'paid');
+    expect(paid.status).toBe(200);
+
+    const audit = await auditOf(draft.id);
+    expect(audit.map((row) => row.action)).toEqual([
+      'invoice.created',
+      'invoice.updated',
+      'invoice.sent',
+      'invoice.paid',
+    ]);
+    for (const row of audit) {
+      expect(row.userId).toBe(freelancer.id);
+      expect(row.sessionId).toEqual(expect.any(String));
+      expect(row.requestId).toEqual(expect.any(String));
+    }
+    expect(audit[1]?.details).toMatchObject({ changed: ['notes', 'taxRateBps'] });
+    expect(audit[2]?.details).toMatchObject({
+      invoiceId: draft.id,
+      number: sent.body.number,
+      contractId: hourly.contractId,
+      issuerId: freelancer.id,
+      recipientId: owner.id,
+      totalMinor: sent.body.totalMinor,
+      currency: sent.body.currency,
+      status: 'sent',
+      from: 'draft',
+    });
+    expect(audit[3]?.details).toMatchObject({ status: 'paid', from: 'sent' });
+
+    const number = sent.body.number ?? '';
+    const total = formatMoney({ amountMinor: sent.body.totalMinor, currency: sent.body.currency });
+    expect(await noticesOf(owner.id, draft.id)).toEqual([
+      {
+        title: `Invoice ${number} from Fiona Freelancer`,
+        body: `Invoice ${number} from Fiona Freelancer: ${total}, due ${sent.body.dueDate}.`,
+        link: `/invoices/${draft.id}`,
+      },
+      {
+        title: `Invoice ${number} marked paid`,
+        body: `Fiona Freelancer marked invoice ${number} (${total}) as paid.`,
+        link: `/invoices/${draft.id}`,
+      },
+    ]);
+    // The issuer did it: they are not told.
+    expect(await noticesOf(freelancer.id, draft.id)).toEqual([]);
+
+    const second = expectCreated(await createInvoice(freelancer, byHand(hourly.contractId)));
+    const secondSent = await transition(second.id, freelancer, 'sent');
+    const voided = await transition(second.id, freelancer, 'void');
+    expect(voided.status).toBe(200);
+    const secondNumber = secondSent.body.number ?? '';
+    expect((await noticesOf(owner.id, second.id)).at(-1)).toEqual({
+      title: `Invoice ${secondNumber} voided`,
+      body: `Fiona Freelancer voided invoice ${secondNumber} (${formatMoney({ amountMinor: secondSent.body.totalMinor, currency: secondSent.body.currency })}); nothing is owed on it.`,
+      link: `/invoices/${second.id}`,
+    });
+    expect((await auditOf(second.id)).at(-1)).toMatchObject({
+      action: 'invoice.voided',
+      userId: freelancer.id,
+      details: { status: 'void', from: 'sent' },
+    });
   });
 
   it('numbers an issuer’s invoices 1..n without gaps or duplicates when sent all at once', async () => {

@@ -13,7 +13,7 @@ import { problemTypes } from '../../shared/api/problem.ts';
 import type { DisputeCommandResult } from '../../shared/money/dispute-commands.ts';
 import type { EscrowDocument } from '../../shared/money/escrow.ts';
 import type { RefundCommandResult } from '../../shared/money/refund-commands.ts';
-import { platformFeeOf } from '../../server/money/escrow/escrow-postings.ts';
+import { platformFeeOf } from '../../shared/money/fees.ts';
 import {
   clientEscrow,
   freelancerPending,

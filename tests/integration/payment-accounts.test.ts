@@ -16,6 +16,7 @@ import {
   defaultPaymentMethodFor,
 } from '../../server/money/payment-accounts/customers.ts';
 import { payoutAccountFor } from '../../server/money/payment-accounts/payout-accounts.ts';
+import { startFakeStripe } from '../support/fake-stripe/fake-stripe.ts';
 import { client } from '../support/http.ts';
 import { signUpAs, type Member } from '../support/marketplace-fixtures.ts';
 import {
@@ -76,6 +77,7 @@ describe.each(['sqlite', 'postgres'] as const)(
     it('tells signed-in users which rail runs, and nobody else', async () => {
       expect((await api.get('/payments/rail', { token: alice.token })).body).toEqual({
         rail: 'sandbox',
+        platformFeeBps: 1000,
       });
       const anonymous = await api.get<Problem>('/payments/rail');
       expect(anonymous.status).toBe(401);
@@ -264,6 +266,7 @@ describe.each(['sqlite', 'postgres'] as const)(
       const alice = await signUpAs(world.server, 'client');
       expect((await api.get('/payments/rail', { token: alice.token })).body).toEqual({
         rail: 'stripe',
+        platformFeeBps: 1000,
       });
       const setup = await api.post<Answer<{ url: string }>>('/payments/methods/setup', {
         token: alice.token,
@@ -313,3 +316,55 @@ describe.each(['sqlite', 'postgres'] as const)(
     });
   },
 );
+
+describe.each(['sqlite', 'postgres'] as const)('browser URLs from PUBLIC_URL, %s', (dialect) => {
+  // Behind a proxy: browsers reach the server at another address than it listens on.
+  const publicUrl = 'https://megilance.example/app';
+
+  it('points the sandbox onboarding page at PUBLIC_URL', async () => {
+    const server = await startTestServer({ dialect, env: { PUBLIC_URL: `${publicUrl}/` } });
+    try {
+      const fran = await signUpAs(server, 'freelancer');
+      const link = await client(server.baseUrl).post<{ url: string }>(
+        '/payments/payout-account/onboarding',
+        { token: fran.token },
+      );
+      expect(link.status).toBe(200);
+      expect(link.body.url).toMatch(
+        new RegExp(`^${publicUrl.replaceAll('.', '\\.')}/api/v1/payments/sandbox/onboarding/\\S+$`),
+      );
+      // The page itself is served by this server (the proxy forwards the path).
+      const path = new URL(link.body.url).pathname.replace(/^\/app/, '');
+      expect((await visit(`${server.baseUrl}${path}`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('sends Stripe onboarding back to a return page under PUBLIC_URL', async () => {
+    const fake = await startFakeStripe();
+    const server = await startTestServer({
+      dialect,
+      env: {
+        STRIPE_SECRET_KEY: fake.apiKey,
+        STRIPE_WEBHOOK_SECRET: fake.webhookSecret,
+        STRIPE_API_URL: fake.url,
+        PUBLIC_URL: publicUrl,
+      },
+    });
+    try {
+      const fran = await signUpAs(server, 'freelancer');
+      const link = await client(server.baseUrl).post<{ url: string }>(
+        '/payments/payout-account/onboarding',
+        { token: fran.token },
+      );
+      expect(link.status).toBe(200);
+      expect(new URL(link.body.url).searchParams.get('return')).toBe(
+        `${publicUrl}/api/v1/payments/return/onboarding-done`,
+      );
+    } finally {
+      await server.close();
+      await fake.close();
+    }
+  });
+});

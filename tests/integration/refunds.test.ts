@@ -96,6 +96,31 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('refunds on %s', (dialect) =>
     return rows.length;
   }
 
+  /** The audit rows of `action` about one refund, oldest first (who, request, details). */
+  async function auditOf(action: string, refundId: string) {
+    const rows = await world.server.db.kysely
+      .selectFrom('audit_log')
+      .select(['user_id', 'request_id', 'details'])
+      .where('action', '=', action)
+      .orderBy('id')
+      .execute();
+    return rows
+      .map((row) => ({
+        userId: row.user_id,
+        requestId: row.request_id,
+        details: JSON.parse(row.details ?? '{}') as Record<string, unknown>,
+      }))
+      .filter((row) => row.details.refundId === refundId);
+  }
+
+  async function auditCount(): Promise<number> {
+    const row = await world.server.db.kysely
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   it('refunds everything held when the client asks and the freelancer approves (cancelled)', async () => {
     const escrow = await fundedEscrow(world);
     const clearingBefore = await balance(world, providerClearing('stripe', 'EUR'));
@@ -202,6 +227,25 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('refunds on %s', (dialect) =>
     expect(await ledgerCount('escrow.refund', asked.body.refund?.id ?? '')).toBe(0);
     expect(await refundsAtStripe(escrow.providerPaymentId)).toBe(0);
     expect(await notificationsOf(world.client.id, 'Refund rejected')).toBeGreaterThan(0);
+    const refundId = asked.body.refund?.id ?? '';
+    expect(await auditOf('refund.requested', refundId)).toEqual([
+      {
+        userId: world.client.id,
+        requestId: expect.any(String) as unknown,
+        details: expect.objectContaining({
+          escrowId: escrow.id,
+          amountMinor: 10_000,
+          currency: 'EUR',
+          role: 'client',
+        }) as unknown,
+      },
+    ]);
+    expect(await auditOf('refund.rejected', refundId)).toEqual([
+      expect.objectContaining({
+        userId: world.freelancer.id,
+        details: expect.objectContaining({ amountMinor: 10_000, admin: false }) as unknown,
+      }),
+    ]);
   });
 
   it('lets an admin approve', async () => {
@@ -211,6 +255,22 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('refunds on %s', (dialect) =>
     expect(approved.status).toBe(200);
     expect(approved.body.refund).toMatchObject({ status: 'succeeded', decidedBy: world.admin.id });
     expect(await balance(world, clientEscrow(escrow.contractId))).toBe(escrow.amountMinor - 25_000);
+    const refundId = asked.body.refund?.id ?? '';
+    expect(await auditOf('refund.approved', refundId)).toEqual([
+      expect.objectContaining({
+        userId: world.admin.id,
+        details: expect.objectContaining({ amountMinor: 25_000, admin: true }) as unknown,
+      }),
+    ]);
+    // The rail answered at once: the success is the approver's, in the same request.
+    const [approval] = await auditOf('refund.approved', refundId);
+    expect(await auditOf('refund.succeeded', refundId)).toEqual([
+      expect.objectContaining({
+        userId: world.admin.id,
+        requestId: approval?.requestId,
+        details: expect.objectContaining({ amountMinor: 25_000, escrowId: escrow.id }) as unknown,
+      }),
+    ]);
   });
 
   it('answers every refusal with a precise problem and moves nothing', async () => {
@@ -219,6 +279,7 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('refunds on %s', (dialect) =>
       m.signUpAs(world.server, 'client'),
     );
 
+    const auditBefore = await auditCount();
     const tooMuch = await request(escrow.id, 'client', 50_001);
     expect(tooMuch.status).toBe(422);
     expect(tooMuch.body.type).toBe(problemTypes.validation);
@@ -233,6 +294,7 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('refunds on %s', (dialect) =>
 
     const first = await request(escrow.id, 'client', 30_000);
     expect(first.status).toBe(201);
+    expect(await auditCount()).toBe(auditBefore + 1);
     const beyondWaiting = await request(escrow.id, 'freelancer', 20_001);
     expect(beyondWaiting.status).toBe(422);
     expect(beyondWaiting.body.detail).toBe(
@@ -271,6 +333,8 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('refunds on %s', (dialect) =>
 
     expect(await ledgerCount('escrow.refund', first.body.refund?.id ?? '')).toBe(0);
     expect(await balance(world, clientEscrow(escrow.contractId))).toBe(50_000);
+    // Only the one request that was accepted left a trace.
+    expect(await auditCount()).toBe(auditBefore + 1);
 
     const rejected = await decide(escrow.id, first.body.refund?.id ?? '', 'freelancer', 'reject');
     expect(rejected.status).toBe(200);
@@ -372,6 +436,16 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('refunds on %s', (dialect) =>
     expect(await ledgerCount('escrow.refund_reversal', refundId)).toBe(1);
     expect(await balance(world, clientEscrow(escrow.contractId))).toBe(60_000);
     expect(await notificationsOf(world.client.id, 'Refund failed')).toBeGreaterThan(0);
+    expect(await auditOf('refund.failed', refundId)).toEqual([
+      expect.objectContaining({
+        userId: world.freelancer.id,
+        details: expect.objectContaining({
+          amountMinor: 20_000,
+          failureMessage: expect.stringContaining('greater than unrefunded amount') as unknown,
+        }) as unknown,
+      }),
+    ]);
+    expect(await auditOf('refund.succeeded', refundId)).toEqual([]);
   });
 
   /**
@@ -465,6 +539,17 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('refunds on %s', (dialect) =>
     expect(await balance(world, clientEscrow(escrow.contractId))).toBe(0);
     expect(await ledgerCount('escrow.refund', refundId)).toBe(1);
     expect(await ledgerCount('escrow.refund_reversal', refundId)).toBe(0);
+    // The webhook's doing, recorded once however often it came: no user, no request.
+    expect(await auditOf('refund.succeeded', refundId)).toEqual([
+      {
+        userId: null,
+        requestId: null,
+        details: expect.objectContaining({
+          amountMinor: 30_000,
+          providerRefundId: re.id,
+        }) as unknown,
+      },
+    ]);
   });
 
   it('puts the money back when the provider reports a refund failed', async () => {

@@ -9,6 +9,7 @@ import { formatDate } from '../../src-renderer/ui/format.ts';
 import {
   escrowCommands,
   escrowView,
+  expectedSplit,
   feeSplit,
   isoWeekOfMonday,
   mondayOfIsoWeek,
@@ -138,6 +139,36 @@ describe('an escrow in words', () => {
       fee: { amountMinor: 5_000, currency: 'EUR' },
       net: { amountMinor: 45_000, currency: 'EUR' },
     });
+  });
+});
+
+describe('the net before release', () => {
+  it('shows what the freelancer would receive of what is held, after the fee at the server’s rate', () => {
+    expect(expectedSplit(escrow(), 1000)).toEqual({
+      held: { amountMinor: 50_000, currency: 'EUR' },
+      fee: { amountMinor: 5_000, currency: 'EUR' },
+      net: { amountMinor: 45_000, currency: 'EUR' },
+    });
+    // The server's rounding: half up in minor units (10 % of €0.05 is half a cent → 1 cent).
+    expect(expectedSplit(escrow({ heldMinor: 5, fundedMinor: 5 }), 1000)?.fee.amountMinor).toBe(1);
+    expect(
+      expectedSplit(escrow({ status: 'submitted', heldMinor: 12_345 }), 250)?.net.amountMinor,
+    ).toBe(12_345 - 309);
+    expect(expectedSplit(escrow(), 0)?.net.amountMinor).toBe(50_000);
+  });
+
+  it('is absent while the rate is unknown, after a release, and for escrows not waiting for one', () => {
+    expect(expectedSplit(escrow(), null)).toBeNull();
+    expect(expectedSplit(undefined, 1000)).toBeNull();
+    expect(
+      expectedSplit(
+        escrow({ releasedMinor: 20_000, heldMinor: 30_000, platformFeeMinor: 2_000 }),
+        1000,
+      ),
+    ).toBeNull();
+    for (const status of ['awaiting_payment', 'payment_failed', 'disputed', 'settled'] as const) {
+      expect(expectedSplit(escrow({ status }), 1000)).toBeNull();
+    }
   });
 });
 

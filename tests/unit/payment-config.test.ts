@@ -26,11 +26,31 @@ describe('payment configuration', () => {
     expect(config.payoutCountry).toBe('DE');
   });
 
+  it('takes PUBLIC_URL as the base browsers reach, without a trailing slash', () => {
+    // Unset or empty: the server derives it from its listen address once it listens.
+    expect(loadConfig({}).publicUrl).toBeUndefined();
+    expect(loadConfig({ PUBLIC_URL: '' }).publicUrl).toBeUndefined();
+    expect(loadConfig({ PUBLIC_URL: 'https://pay.megilance.example' }).publicUrl).toBe(
+      'https://pay.megilance.example',
+    );
+    // Behind a proxy under a path; trailing slashes go so `${publicUrl}/api/v1/…` is clean.
+    expect(loadConfig({ PUBLIC_URL: 'https://megilance.example/app//' }).publicUrl).toBe(
+      'https://megilance.example/app',
+    );
+    expect(loadConfig({ PUBLIC_URL: 'http://10.0.0.5:4780' }).publicUrl).toBe(
+      'http://10.0.0.5:4780',
+    );
+  });
+
   it.each([
     [{ STRIPE_SECRET_KEY: 'pk_test_publishable' }, 'STRIPE_SECRET_KEY'],
     [{ STRIPE_WEBHOOK_SECRET: 'secret' }, 'STRIPE_WEBHOOK_SECRET'],
     [{ STRIPE_API_URL: 'ftp://example.com' }, 'STRIPE_API_URL'],
     [{ PAYOUT_COUNTRY: 'usa' }, 'PAYOUT_COUNTRY'],
+    [{ PUBLIC_URL: 'megilance.example.com' }, 'PUBLIC_URL'],
+    [{ PUBLIC_URL: 'ftp://megilance.example.com' }, 'PUBLIC_URL'],
+    [{ PUBLIC_URL: 'https://megilance.example.com/?from=proxy' }, 'PUBLIC_URL'],
+    [{ PUBLIC_URL: 'https://user:secret@megilance.example.com' }, 'PUBLIC_URL'],
   ])('refuses %o naming the variable', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);

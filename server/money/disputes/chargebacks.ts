@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
+import { automaticActor, recordActorAudit } from '../../audit/audit-log.ts';
 import { notify } from '../../notifications/notify.ts';
 import type { SyncWriteContext } from '../../sync/write-context.ts';
 import { postTransaction } from '../ledger/ledger.ts';
@@ -124,6 +125,15 @@ async function openChargeback(
       .execute();
     await setMilestoneStatus(sync, row, 'disputed');
   }
+  await recordActorAudit(sync.trx, automaticActor, 'chargeback.opened', {
+    disputeId: id,
+    escrowId: row.id,
+    contractId: row.contract_id,
+    providerDisputeId: dispute.providerDisputeId,
+    amountMinor: dispute.amountMinor,
+    currency: dispute.currency,
+    reason: dispute.reason,
+  });
   await tellBoth(
     sync,
     row,
@@ -163,6 +173,14 @@ async function closeChargeback(
         back === 'settled' ? settledMilestoneStatus(row.released_minor) : back,
       );
     }
+    await recordActorAudit(sync.trx, automaticActor, 'chargeback.closed', {
+      disputeId: disputeRowId,
+      escrowId: row.id,
+      providerDisputeId: dispute.providerDisputeId,
+      status: dispute.status,
+      amountMinor: dispute.amountMinor,
+      currency: dispute.currency,
+    });
     await tellBoth(
       sync,
       row,
@@ -198,7 +216,17 @@ async function closeChargeback(
     .set({ status: 'resolved', outcome: 'refund', refunded_minor: fromEscrow, resolved_at: now })
     .where('id', '=', disputeRowId)
     .execute();
-  await rejectWaitingRefunds(sync, row.id, null);
+  await rejectWaitingRefunds(sync, row.id, null, automaticActor);
+  await recordActorAudit(sync.trx, automaticActor, 'chargeback.closed', {
+    disputeId: disputeRowId,
+    escrowId: row.id,
+    providerDisputeId: dispute.providerDisputeId,
+    status: dispute.status,
+    amountMinor: taken,
+    fromEscrowMinor: fromEscrow,
+    shortfallMinor: shortfall,
+    currency: dispute.currency,
+  });
   await setMilestoneStatus(sync, row, settledMilestoneStatus(row.released_minor));
   await tellBoth(
     sync,

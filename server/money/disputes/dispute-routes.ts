@@ -4,6 +4,7 @@ import {
   openDisputeInputSchema,
   resolveDisputeInputSchema,
 } from '../../../shared/money/dispute-commands.ts';
+import { actorOf } from '../../audit/audit-log.ts';
 import type { Db } from '../../db/database.ts';
 import { defineRoute, type AnyRoute } from '../../http/route.ts';
 import { idempotent } from '../idempotency/idempotent-route.ts';
@@ -32,9 +33,9 @@ export function disputeRoutes(db: Db, disputes: DisputeService): AnyRoute[] {
         responses: {
           201: { description: 'The dispute opened', schema: disputeCommandResultSchema },
         },
-        handle: async ({ auth, params, body }) => ({
+        handle: async ({ auth, params, body, meta }) => ({
           status: 201,
-          body: await disputes.open(auth, params.id, body),
+          body: await disputes.open(auth, params.id, body, actorOf(auth, meta)),
         }),
       }),
     ),
@@ -51,9 +52,11 @@ export function disputeRoutes(db: Db, disputes: DisputeService): AnyRoute[] {
         responses: {
           200: { description: 'The dispute resolved', schema: disputeCommandResultSchema },
         },
-        handle: async ({ auth, params, body }) => ({
+        handle: async ({ auth, params, body, meta }) => ({
           status: 200,
-          body: await withLedgerProblems(() => disputes.resolve(auth, params.id, body)),
+          body: await withLedgerProblems(() =>
+            disputes.resolve(auth, params.id, body, actorOf(auth, meta)),
+          ),
         }),
       }),
     ),

@@ -1,19 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import type { Selectable } from 'kysely';
 import { problemTypes } from '../../../shared/api/problem.ts';
 import type {
   DisputeCommandResult,
   OpenDisputeInput,
   ResolveDisputeInput,
 } from '../../../shared/money/dispute-commands.ts';
-import type { DisputeOutcome, EscrowDispute } from '../../../shared/money/escrow.ts';
+import type { DisputeOutcome } from '../../../shared/money/escrow.ts';
+import { recordActorAudit, type AuditActor } from '../../audit/audit-log.ts';
 import type { Db } from '../../db/database.ts';
-import type { EscrowDisputesTable } from '../../db/schema.ts';
 import { HttpProblem, problems } from '../../http/problem.ts';
 import type { AuthContext } from '../../http/route.ts';
 import { notify } from '../../notifications/notify.ts';
+import { disputeOf } from '../../sync/collections/escrows.ts';
 import type { SyncedWrites } from '../../sync/synced-writes.ts';
-import { platformFeeOf, refundPosting, releasePosting } from '../escrow/escrow-postings.ts';
+import { platformFeeOf } from '../../../shared/money/fees.ts';
+import { refundPosting, refundReversalPosting, releasePosting } from '../escrow/escrow-postings.ts';
 import { postTransaction } from '../ledger/ledger.ts';
 import { RailError, type PaymentRail } from '../rails/payment-rail.ts';
 import {
@@ -32,24 +33,6 @@ import {
   stampEscrow,
   type EscrowRow,
 } from '../refunds/escrow-state.ts';
-import { refundReversalPosting } from '../refunds/refund-postings.ts';
-
-type DisputeRow = Selectable<EscrowDisputesTable>;
-
-export function presentDispute(row: DisputeRow): EscrowDispute {
-  return {
-    id: row.id,
-    source: row.source,
-    openedBy: row.opened_by,
-    reason: row.reason,
-    status: row.status,
-    outcome: row.outcome,
-    releasedMinor: row.released_minor,
-    refundedMinor: row.refunded_minor,
-    openedAt: row.opened_at,
-    resolvedAt: row.resolved_at,
-  };
-}
 
 const link = (row: EscrowRow) => `/contracts/${row.contract_id}`;
 
@@ -89,6 +72,7 @@ export class DisputeService {
     auth: AuthContext,
     escrowId: string,
     input: OpenDisputeInput,
+    actor: AuditActor,
   ): Promise<DisputeCommandResult> {
     const { row: seen, role } = await escrowForCaller(this.db.kysely, auth, escrowId, {
       admins: false,
@@ -127,6 +111,14 @@ export class DisputeService {
         })
         .execute();
       await setMilestoneStatus(sync, row, 'disputed');
+      await recordActorAudit(sync.trx, actor, 'dispute.opened', {
+        disputeId,
+        escrowId,
+        contractId: row.contract_id,
+        role,
+        heldMinor: heldOf(row),
+        currency: row.currency,
+      });
       await notify(sync, {
         userId: role === 'client' ? row.freelancer_id : row.client_id,
         title: 'Escrow disputed',
@@ -141,6 +133,7 @@ export class DisputeService {
     auth: AuthContext,
     escrowId: string,
     input: ResolveDisputeInput,
+    actor: AuditActor,
   ): Promise<DisputeCommandResult> {
     if (auth.role !== 'admin') throw problems.forbidden('Only an admin resolves disputes.');
     const seen = await this.db.kysely
@@ -254,7 +247,18 @@ export class DisputeService {
         })
         .where('id', '=', dispute.id)
         .execute();
-      await rejectWaitingRefunds(sync, escrowId, auth.userId);
+      await rejectWaitingRefunds(sync, escrowId, auth.userId, actor);
+      await recordActorAudit(sync.trx, actor, 'dispute.resolved', {
+        disputeId: dispute.id,
+        escrowId,
+        contractId: row.contract_id,
+        adminId: auth.userId,
+        outcome: outcomeOf(released, refunded),
+        releasedMinor: releaseMinor,
+        platformFeeMinor: feeMinor,
+        refundedMinor: refundMinor,
+        currency: row.currency,
+      });
       await setMilestoneStatus(
         sync,
         row,
@@ -292,6 +296,7 @@ export class DisputeService {
           attempt,
           planned.refundMinor,
           failure,
+          actor,
         );
         throw new HttpProblem(
           502,
@@ -312,6 +317,7 @@ export class DisputeService {
     attempt: string,
     refundMinor: number,
     failure: string,
+    actor: AuditActor,
   ): Promise<void> {
     await this.writes.transaction(async (sync) => {
       await stampEscrow(sync, seen, { status: 'disputed' });
@@ -343,6 +349,14 @@ export class DisputeService {
         .where('id', '=', disputeId)
         .execute();
       await setMilestoneStatus(sync, seen, 'disputed');
+      await recordActorAudit(sync.trx, actor, 'refund.failed', {
+        disputeId,
+        escrowId: seen.id,
+        amountMinor: refundMinor,
+        currency: seen.currency,
+        failureMessage: failure,
+        disputeReopened: true,
+      });
       for (const userId of [seen.client_id, seen.freelancer_id]) {
         await notify(sync, {
           userId,
@@ -361,7 +375,7 @@ export class DisputeService {
       .where('id', '=', disputeId)
       .executeTakeFirstOrThrow();
     return {
-      dispute: presentDispute(dispute),
+      dispute: disputeOf(dispute),
       escrow: await presentEscrow(this.db.kysely, escrowId),
     };
   }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { automaticActor } from '../../audit/audit-log.ts';
 import type { Db } from '../../db/database.ts';
 import { HttpProblem } from '../../http/problem.ts';
 import type { SyncedWrites } from '../../sync/synced-writes.ts';
@@ -7,6 +8,7 @@ import { heldOf } from '../refunds/escrow-state.ts';
 import { releaseEscrow } from './escrow-release.ts';
 import type { EscrowSettings } from './escrow-service.ts';
 import { isoWeekEnd, weekTimeAmount } from './hourly-weeks.ts';
+import type { PayoutSync } from './payout-sync.ts';
 import type { PayoutTransfers } from './payout-transfers.ts';
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -16,6 +18,7 @@ export interface AutoReleaseDeps {
   writes: SyncedWrites;
   settings: EscrowSettings;
   transfers: PayoutTransfers;
+  payouts: PayoutSync;
   logger: Logger;
 }
 
@@ -73,7 +76,14 @@ export async function runAutoRelease(
     }
     if (amount <= 0) continue;
     try {
-      await releaseEscrow(deps.writes, deps.settings, row, amount, autoReleaseId(row.id));
+      await releaseEscrow(
+        deps.writes,
+        deps.settings,
+        row,
+        amount,
+        autoReleaseId(row.id),
+        automaticActor,
+      );
       released.push({ escrowId: row.id, amountMinor: amount });
       await deps.transfers.afterRelease(row.freelancer_id);
     } catch (error) {
@@ -96,6 +106,8 @@ export function startAutoReleaseSweep(
       try {
         await runAutoRelease(deps);
         await deps.transfers.retryAllPending();
+        // Payouts whose webhook was missed (or never sent: the sandbox has none).
+        await deps.payouts.syncAllAvailable();
         await purgeExpiredIdempotencyKeys(deps.db);
       } catch (error) {
         deps.logger.error({ err: error }, 'auto-release sweep failed');

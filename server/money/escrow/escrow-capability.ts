@@ -13,12 +13,15 @@ import {
   type EscrowPaymentAccounts,
   type EscrowSettings,
 } from './escrow-service.ts';
+import { PayoutSync, registerPayoutWebhooks } from './payout-sync.ts';
 import { PayoutTransfers } from './payout-transfers.ts';
 import { escrowRoutes } from './routes.ts';
 
 export interface EscrowCapability {
   service: EscrowService;
   transfers: PayoutTransfers;
+  /** Books the provider's payouts to the freelancers' banks (`payout.paid`). */
+  payouts: PayoutSync;
   routes: AnyRoute[];
   /** One auto-release sweep at `now` (tests inject the clock). */
   sweep(now?: number): ReturnType<typeof runAutoRelease>;
@@ -56,10 +59,12 @@ export function createEscrowCapability(deps: {
         : null;
     },
   };
+  const payouts = new PayoutSync({ db, rail, logger: deps.logger });
   const transfers = new PayoutTransfers({
     db,
     rail,
     logger: deps.logger,
+    afterTransfer: (freelancerId) => payouts.afterTransfer(freelancerId),
     payoutAccountFor: async (userId) => {
       const account = await payoutAccountFor(db, rail, userId);
       return account?.status === 'active' ? { accountId: account.accountId } : null;
@@ -75,11 +80,13 @@ export function createEscrowCapability(deps: {
     logger: deps.logger,
   });
   registerEscrowWebhooks(deps.webhooks, { db, transfers });
+  registerPayoutWebhooks(deps.webhooks, payouts);
   const sweepDeps: AutoReleaseDeps = {
     db,
     writes: deps.writes,
     settings: deps.settings,
     transfers,
+    payouts,
     logger: deps.logger,
   };
   const sweeper =
@@ -87,6 +94,7 @@ export function createEscrowCapability(deps: {
   return {
     service,
     transfers,
+    payouts,
     routes: escrowRoutes(db, service),
     sweep: (now) => runAutoRelease(sweepDeps, now),
     close: async () => {

@@ -6,6 +6,7 @@ import {
   providerClearing,
   providerFees,
 } from '../ledger/accounts.ts';
+import type { AccountRef } from '../ledger/accounts.ts';
 import type { Posting, PostingLine } from '../ledger/ledger.ts';
 
 /**
@@ -19,20 +20,32 @@ import type { Posting, PostingLine } from '../ledger/ledger.ts';
  *   transfer            freelancer_pending → freelancer_available   (payout.transfer: now in the
  *                                             freelancer's payout account at the provider)
  *   payout to the bank  freelancer_available → provider_clearing    (payout.paid)
- *   refund              client_escrow      → provider_clearing      (escrow.refund)
+ *   refund              client_escrow      → provider_clearing      (escrow.refund; undone by
+ *                                             escrow.refund_reversal if the provider refuses)
  *
  * (Arrows read "debit ← credit" reversed for brevity: the left account is debited.)
  * References are the business object's id, so the ledger's (kind, reference) uniqueness makes
  * a replayed command or webhook post nothing the second time.
  */
 
-/** Platform fee on a release, half-up in minor units; `feeBasisPoints` 1000 = 10 %. */
-export function platformFeeOf(amountMinor: number, feeBasisPoints: number): number {
-  return Number((BigInt(amountMinor) * BigInt(feeBasisPoints) * 2n + 10_000n) / 20_000n);
-}
-
 function line(account: PostingLine['account'], amountMinor: number, currency: string): PostingLine {
   return { account, amountMinor, currency };
+}
+
+/** The plain movement: `amountMinor` debited to `debit`, credited to `credit`. */
+function move(
+  kind: string,
+  reference: string,
+  debit: AccountRef,
+  credit: AccountRef,
+  amountMinor: number,
+  currency: string,
+): Posting {
+  return {
+    kind,
+    reference,
+    lines: [line(debit, amountMinor, currency), line(credit, -amountMinor, currency)],
+  };
 }
 
 /** `paymentId` is our payments row's id. */
@@ -85,14 +98,27 @@ export function refundPosting(input: {
   currency: string;
   amountMinor: number;
 }): Posting {
-  const { currency } = input;
+  return move(
+    'escrow.refund',
+    input.refundId,
+    clientEscrow(input.contractId),
+    providerClearing(input.rail, input.currency),
+    input.amountMinor,
+    input.currency,
+  );
+}
+
+/**
+ * A refund the provider refused, undone: the money reserved out of escrow when the refund
+ * was approved (`escrow.refund`, same reference) goes back into escrow. The pair nets to
+ * nothing, and both stay visible in the books, as a card hold and its release would.
+ */
+export function refundReversalPosting(input: Parameters<typeof refundPosting>[0]): Posting {
+  const refund = refundPosting(input);
   return {
-    kind: 'escrow.refund',
-    reference: input.refundId,
-    lines: [
-      line(clientEscrow(input.contractId), input.amountMinor, currency),
-      line(providerClearing(input.rail, currency), -input.amountMinor, currency),
-    ],
+    kind: 'escrow.refund_reversal',
+    reference: refund.reference,
+    lines: refund.lines.map((l) => ({ ...l, amountMinor: -BigInt(l.amountMinor) })),
   };
 }
 
@@ -103,15 +129,14 @@ export function transferPosting(input: {
   currency: string;
   amountMinor: number;
 }): Posting {
-  const { currency } = input;
-  return {
-    kind: 'payout.transfer',
-    reference: input.transferId,
-    lines: [
-      line(freelancerPending(input.freelancerId, currency), input.amountMinor, currency),
-      line(freelancerAvailable(input.freelancerId, currency), -input.amountMinor, currency),
-    ],
-  };
+  return move(
+    'payout.transfer',
+    input.transferId,
+    freelancerPending(input.freelancerId, input.currency),
+    freelancerAvailable(input.freelancerId, input.currency),
+    input.amountMinor,
+    input.currency,
+  );
 }
 
 /** `payoutId` is the provider's payout id. */
@@ -122,13 +147,12 @@ export function payoutPosting(input: {
   currency: string;
   amountMinor: number;
 }): Posting {
-  const { currency } = input;
-  return {
-    kind: 'payout.paid',
-    reference: input.payoutId,
-    lines: [
-      line(freelancerAvailable(input.freelancerId, currency), input.amountMinor, currency),
-      line(providerClearing(input.rail, currency), -input.amountMinor, currency),
-    ],
-  };
+  return move(
+    'payout.paid',
+    input.payoutId,
+    freelancerAvailable(input.freelancerId, input.currency),
+    providerClearing(input.rail, input.currency),
+    input.amountMinor,
+    input.currency,
+  );
 }

@@ -1,3 +1,4 @@
+import { recordActorAudit, type AuditActor } from '../../audit/audit-log.ts';
 import type { SyncedWrites } from '../../sync/synced-writes.ts';
 import { postTransaction } from '../ledger/ledger.ts';
 import { withLedgerProblems } from '../ledger/ledger-problems.ts';
@@ -8,7 +9,8 @@ import {
   setMilestoneStatus,
   type EscrowRow,
 } from '../refunds/escrow-state.ts';
-import { platformFeeOf, releasePosting } from './escrow-postings.ts';
+import { platformFeeOf } from '../../../shared/money/fees.ts';
+import { releasePosting } from './escrow-postings.ts';
 
 export interface ReleaseSettings {
   /** PLATFORM_FEE_BPS: the platform's fee on each release, in basis points (1000 = 10 %). */
@@ -21,7 +23,8 @@ export interface ReleaseSettings {
  * (status and amounts: compare-and-set), with the ledger posting in the same transaction,
  * so two releases racing over one escrow (two clicks, or a click and the auto release)
  * move the money once; the loser gets a 409 and nothing moves. `releaseId` is the ledger
- * reference: a second posting under the same id is refused as a duplicate.
+ * reference: a second posting under the same id is refused as a duplicate. `actor`: the
+ * client, or the server itself for the auto release (audited as `by: 'auto'`).
  */
 export async function releaseEscrow(
   writes: SyncedWrites,
@@ -29,6 +32,7 @@ export async function releaseEscrow(
   seen: EscrowRow,
   amountMinor: number,
   releaseId: string,
+  actor: AuditActor,
 ): Promise<{ platformFeeMinor: number; netMinor: number }> {
   const fee = platformFeeOf(amountMinor, settings.platformFeeBps);
   const net = amountMinor - fee;
@@ -84,8 +88,19 @@ export async function releaseEscrow(
       if (heldAfter === 0) {
         await setMilestoneStatus(sync, seen, 'released');
         // Nothing is held any more: a refund still asked for can no longer be met.
-        await rejectWaitingRefunds(sync, seen.id, null);
+        await rejectWaitingRefunds(sync, seen.id, null, actor);
       }
+      await recordActorAudit(sync.trx, actor, 'escrow.released', {
+        escrowId: seen.id,
+        contractId: seen.contract_id,
+        freelancerId: seen.freelancer_id,
+        amountMinor,
+        platformFeeMinor: fee,
+        netMinor: net,
+        currency: seen.currency,
+        by: actor.userId === null ? 'auto' : 'client',
+        ledgerReference: releaseId,
+      });
     }),
   );
   return { platformFeeMinor: fee, netMinor: net };

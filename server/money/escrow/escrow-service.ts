@@ -7,6 +7,7 @@ import type {
   ReleaseEscrowBody,
   RetryPaymentBody,
 } from '../../../shared/money/escrow-commands.ts';
+import { recordActorAudit, type AuditActor } from '../../audit/audit-log.ts';
 import { isUniqueViolation } from '../../auth/users.ts';
 import type { Db } from '../../db/database.ts';
 import { HttpProblem, problems } from '../../http/problem.ts';
@@ -82,7 +83,7 @@ export class EscrowService {
 
   // --- Funding ---
 
-  async fund(auth: AuthContext, body: FundEscrowBody): Promise<EscrowDocument> {
+  async fund(auth: AuthContext, body: FundEscrowBody, actor: AuditActor): Promise<EscrowDocument> {
     const db = this.db.kysely;
     const contract = await db
       .selectFrom('contracts')
@@ -185,7 +186,7 @@ export class EscrowService {
       }
       throw error;
     }
-    return this.charge(escrowId, paymentId, target.amountMinor, contract.currency, source);
+    return this.charge(escrowId, paymentId, target.amountMinor, contract.currency, source, actor);
   }
 
   /** Pays again for an escrow whose last payment failed. */
@@ -193,6 +194,7 @@ export class EscrowService {
     auth: AuthContext,
     id: string,
     body: RetryPaymentBody,
+    actor: AuditActor,
   ): Promise<EscrowDocument> {
     const { row, role } = await escrowForCaller(this.db.kysely, auth, id, { admins: false });
     if (role !== 'client') throw problems.forbidden('Only the contract’s client pays into escrow.');
@@ -218,7 +220,7 @@ export class EscrowService {
       }
       await this.insertPayment(sync.trx, paymentId, row.id, row.amount_minor, row.currency, now);
     });
-    return this.charge(row.id, paymentId, row.amount_minor, row.currency, source);
+    return this.charge(row.id, paymentId, row.amount_minor, row.currency, source, actor);
   }
 
   private async chargeSource(userId: string, paymentMethodId: string | undefined) {
@@ -269,6 +271,7 @@ export class EscrowService {
     amountMinor: number,
     currency: string,
     source: { customerId: string; paymentMethodId: string },
+    actor: AuditActor,
   ): Promise<EscrowDocument> {
     let railPayment: Pick<RailPayment, 'status' | 'providerFeeMinor' | 'failureMessage'> & {
       id: string | null;
@@ -303,7 +306,7 @@ export class EscrowService {
       };
     }
     const outcome = await withLedgerProblems(() =>
-      this.writes.transaction((sync) => reconcilePayment(sync, paymentId, railPayment)),
+      this.writes.transaction((sync) => reconcilePayment(sync, paymentId, railPayment, actor)),
     );
     if (outcome === 'failed' || railPayment.status === 'failed') {
       throw new HttpProblem(
@@ -319,7 +322,7 @@ export class EscrowService {
 
   // --- Review and release ---
 
-  async submit(auth: AuthContext, id: string): Promise<EscrowDocument> {
+  async submit(auth: AuthContext, id: string, actor: AuditActor): Promise<EscrowDocument> {
     const { row, role } = await escrowForCaller(this.db.kysely, auth, id, { admins: false });
     if (role !== 'freelancer') {
       throw problems.forbidden('Only the freelancer submits a milestone for review.');
@@ -350,11 +353,21 @@ export class EscrowService {
       if (Number(updated.numUpdatedRows) === 0)
         throw conflict('The escrow changed meanwhile; reload it.');
       await setMilestoneStatus(sync, row, 'submitted');
+      await recordActorAudit(sync.trx, actor, 'escrow.submitted', {
+        escrowId: row.id,
+        contractId: row.contract_id,
+        milestoneId: row.milestone_id,
+      });
     });
     return presentEscrow(this.db.kysely, row.id);
   }
 
-  async release(auth: AuthContext, id: string, body: ReleaseEscrowBody): Promise<EscrowDocument> {
+  async release(
+    auth: AuthContext,
+    id: string,
+    body: ReleaseEscrowBody,
+    actor: AuditActor,
+  ): Promise<EscrowDocument> {
     const { row, role } = await escrowForCaller(this.db.kysely, auth, id, { admins: false });
     if (role !== 'client') throw problems.forbidden('Only the contract’s client releases escrow.');
     if (body.currency !== undefined && body.currency !== row.currency) {
@@ -394,7 +407,7 @@ export class EscrowService {
         { heldMinor: held },
       );
     }
-    await releaseEscrow(this.writes, this.settings, row, amount, `release/${randomUUID()}`);
+    await releaseEscrow(this.writes, this.settings, row, amount, `release/${randomUUID()}`, actor);
     // After commit: the net goes to the freelancer's payout account if it can receive.
     await this.transfers.afterRelease(row.freelancer_id);
     return presentEscrow(this.db.kysely, row.id);

@@ -1,4 +1,5 @@
 import { formatMoney } from '../../../shared/money/money.ts';
+import { automaticActor, recordActorAudit, type AuditActor } from '../../audit/audit-log.ts';
 import { notify } from '../../notifications/notify.ts';
 import type { SyncWriteContext } from '../../sync/write-context.ts';
 import { postTransaction } from '../ledger/ledger.ts';
@@ -13,7 +14,8 @@ export type ReconcileOutcome = 'succeeded' | 'failed' | 'processing' | 'unchange
  * the caller's synced transaction. Idempotent and order-tolerant: called from the funding
  * command and from every webhook delivery, in any order, it books the money once (ledger
  * reference = the payments row's id) and never undoes a success; a late "processing" or
- * "failed" for a payment already settled changes nothing.
+ * "failed" for a payment already settled changes nothing. `actor`: the client's funding
+ * command, or the server itself for a webhook; audited only when the payment's state changes.
  */
 export async function reconcilePayment(
   sync: SyncWriteContext,
@@ -21,6 +23,7 @@ export async function reconcilePayment(
   railPayment: Pick<RailPayment, 'status' | 'providerFeeMinor' | 'failureMessage'> & {
     id: string | null;
   },
+  actor: AuditActor = automaticActor,
 ): Promise<ReconcileOutcome> {
   const { trx } = sync;
   const payment = await trx
@@ -85,6 +88,16 @@ export async function reconcilePayment(
       ...(waiting ? { status: 'funded' as const } : {}),
     });
     if (waiting) await setMilestoneStatus(sync, escrow, 'funded');
+    await recordActorAudit(trx, actor, 'escrow.funded', {
+      escrowId: escrow.id,
+      contractId: escrow.contract_id,
+      clientId: escrow.client_id,
+      paymentId: payment.id,
+      providerPaymentId,
+      amountMinor: payment.amount_minor,
+      currency: payment.currency,
+      providerFeeMinor: providerFee,
+    });
     return 'succeeded';
   }
 
@@ -116,6 +129,15 @@ export async function reconcilePayment(
       .executeTakeFirst();
     const current = escrow.status === 'awaiting_payment' && latest?.id === payment.id;
     await stampEscrow(sync, escrow, current ? { status: 'payment_failed' } : {});
+    await recordActorAudit(trx, actor, 'escrow.payment_failed', {
+      escrowId: escrow.id,
+      contractId: escrow.contract_id,
+      clientId: escrow.client_id,
+      paymentId: payment.id,
+      amountMinor: payment.amount_minor,
+      currency: payment.currency,
+      failureMessage: message,
+    });
     await notify(sync, {
       userId: escrow.client_id,
       title: 'Payment failed',

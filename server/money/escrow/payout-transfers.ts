@@ -22,6 +22,7 @@ export class PayoutTransfers {
   private readonly rail: PaymentRail;
   private readonly payoutAccountFor: PayoutAccountLookup;
   private readonly logger: Logger;
+  private readonly afterTransfer: (freelancerId: string) => Promise<void>;
   private readonly running = new Map<string, Promise<void>>();
 
   constructor(deps: {
@@ -29,11 +30,14 @@ export class PayoutTransfers {
     rail: PaymentRail;
     payoutAccountFor: PayoutAccountLookup;
     logger: Logger;
+    /** After money moved: book what the provider already paid out (the sandbox, at once). */
+    afterTransfer?: (freelancerId: string) => Promise<void>;
   }) {
     this.db = deps.db;
     this.rail = deps.rail;
     this.payoutAccountFor = deps.payoutAccountFor;
     this.logger = deps.logger;
+    this.afterTransfer = deps.afterTransfer ?? (() => Promise.resolve());
   }
 
   /** After a release: transfer what can be, never failing the release itself. */
@@ -70,7 +74,11 @@ export class PayoutTransfers {
   /** Transfers everything pending for the freelancer, per currency; returns what moved. */
   transferPending(freelancerId: string): Promise<Array<{ currency: string; amountMinor: number }>> {
     const previous = this.running.get(freelancerId) ?? Promise.resolve();
-    const run = previous.then(() => this.transferNow(freelancerId));
+    const run = previous.then(async () => {
+      const moved = await this.transferNow(freelancerId);
+      if (moved.length > 0) await this.afterTransfer(freelancerId);
+      return moved;
+    });
     const settled = run.then(
       () => undefined,
       () => undefined,

@@ -9,6 +9,7 @@ import {
   walletTransactionsQuerySchema,
 } from '../../../shared/money/escrow-commands.ts';
 import type { Db } from '../../db/database.ts';
+import { actorOf } from '../../audit/audit-log.ts';
 import { defineRoute, type AnyRoute } from '../../http/route.ts';
 import { idempotent } from '../idempotency/idempotent-route.ts';
 import type { EscrowService } from './escrow-service.ts';
@@ -36,7 +37,10 @@ export function escrowRoutes(db: Db, escrows: EscrowService): AnyRoute[] {
             schema: escrowDocumentSchema,
           },
         },
-        handle: async ({ auth, body }) => ({ status: 201, body: await escrows.fund(auth, body) }),
+        handle: async ({ auth, body, meta }) => ({
+          status: 201,
+          body: await escrows.fund(auth, body, actorOf(auth, meta)),
+        }),
       }),
     ),
     idempotent(
@@ -50,9 +54,9 @@ export function escrowRoutes(db: Db, escrows: EscrowService): AnyRoute[] {
         params: idParams,
         body: retryPaymentBodySchema,
         responses: { 200: escrowAnswer },
-        handle: async ({ auth, params, body }) => ({
+        handle: async ({ auth, params, body, meta }) => ({
           status: 200,
-          body: await escrows.retryPayment(auth, params.id, body),
+          body: await escrows.retryPayment(auth, params.id, body, actorOf(auth, meta)),
         }),
       }),
     ),
@@ -66,9 +70,9 @@ export function escrowRoutes(db: Db, escrows: EscrowService): AnyRoute[] {
         auth: true,
         params: idParams,
         responses: { 200: escrowAnswer },
-        handle: async ({ auth, params }) => ({
+        handle: async ({ auth, params, meta }) => ({
           status: 200,
-          body: await escrows.submit(auth, params.id),
+          body: await escrows.submit(auth, params.id, actorOf(auth, meta)),
         }),
       }),
     ),
@@ -83,9 +87,9 @@ export function escrowRoutes(db: Db, escrows: EscrowService): AnyRoute[] {
         params: idParams,
         body: releaseEscrowBodySchema,
         responses: { 200: escrowAnswer },
-        handle: async ({ auth, params, body }) => ({
+        handle: async ({ auth, params, body, meta }) => ({
           status: 200,
-          body: await escrows.release(auth, params.id, body),
+          body: await escrows.release(auth, params.id, body, actorOf(auth, meta)),
         }),
       }),
     ),

@@ -12,11 +12,19 @@ import {
   type InvoiceStatus,
   type UpdateInvoiceInput,
 } from '../../../shared/money/invoices.ts';
+import { formatMoney } from '../../../shared/money/money.ts';
+import {
+  automaticActor,
+  recordActorAudit,
+  type AuditAction,
+  type AuditActor,
+} from '../../audit/audit-log.ts';
 import { isUniqueViolation } from '../../auth/users.ts';
 import type { Db } from '../../db/database.ts';
 import type { Database, InvoicesTable } from '../../db/schema.ts';
 import { HttpProblem, problems } from '../../http/problem.ts';
 import type { AuthContext } from '../../http/route.ts';
+import { notify } from '../../notifications/notify.ts';
 import { invoiceFromRow } from '../../sync/collections/invoices.ts';
 import type { SyncedWrites } from '../../sync/synced-writes.ts';
 import type { SyncWriteContext } from '../../sync/write-context.ts';
@@ -110,7 +118,11 @@ export class InvoiceService {
     this.now = now;
   }
 
-  async create(auth: AuthContext, input: CreateInvoiceInput): Promise<InvoiceDocument> {
+  async create(
+    auth: AuthContext,
+    input: CreateInvoiceInput,
+    actor: AuditActor,
+  ): Promise<InvoiceDocument> {
     const contract = await this.db.kysely
       .selectFrom('contracts as c')
       .innerJoin('projects as p', 'p.id', 'c.project_id')
@@ -193,7 +205,9 @@ export class InvoiceService {
             updated_at: at,
           })
           .execute();
-        return readRow(sync.trx, id);
+        const created = await readRow(sync.trx, id);
+        await auditInvoice(sync, actor, 'invoice.created', created);
+        return created;
       });
       return present(row);
     } catch (error) {
@@ -204,7 +218,12 @@ export class InvoiceService {
   }
 
   /** A draft's lines (by hand only), tax rate, due date or notes; totals follow. */
-  async update(auth: AuthContext, id: string, input: UpdateInvoiceInput): Promise<InvoiceDocument> {
+  async update(
+    auth: AuthContext,
+    id: string,
+    input: UpdateInvoiceInput,
+    actor: AuditActor,
+  ): Promise<InvoiceDocument> {
     const row = await this.issuerRow(auth, id, 'edits');
     if (row.status !== 'draft') throw notADraft(row.status);
     if (input.lines !== undefined && row.source_kind !== 'manual') {
@@ -243,7 +262,11 @@ export class InvoiceService {
       if (Number(result.numUpdatedRows) === 0) {
         throw notADraft((await readRow(sync.trx, id)).status);
       }
-      return readRow(sync.trx, id);
+      const after = await readRow(sync.trx, id);
+      await auditInvoice(sync, actor, 'invoice.updated', after, {
+        changed: Object.keys(input).sort(),
+      });
+      return after;
     });
     return present(updated);
   }
@@ -253,7 +276,12 @@ export class InvoiceService {
    * them; `overdue` only follows the due date (markOverdue). Anything else answers 409 with
    * the statuses allowed.
    */
-  async transition(auth: AuthContext, id: string, to: InvoiceStatus): Promise<InvoiceDocument> {
+  async transition(
+    auth: AuthContext,
+    id: string,
+    to: InvoiceStatus,
+    actor: AuditActor,
+  ): Promise<InvoiceDocument> {
     const row = await this.issuerRow(auth, id, 'changes the status of');
     if (to === 'overdue' || !invoiceTransitions[row.status].includes(to)) {
       throw invalidTransition(row.status, to);
@@ -300,7 +328,14 @@ export class InvoiceService {
           .where('id', '=', id)
           .execute();
       }
-      return readRow(sync.trx, id);
+      const after = await readRow(sync.trx, id);
+      await auditInvoice(sync, actor, transitionActions[to], after, { from: current.status });
+      await notify(sync, {
+        userId: after.recipient_id,
+        ...transitionNotice(after),
+        link: `/invoices/${after.id}`,
+      });
+      return after;
     });
     return present(updated);
   }
@@ -343,19 +378,35 @@ export class InvoiceService {
     return this.writes.transaction(async (sync) => {
       let changed = 0;
       const at = new Date(this.now()).toISOString();
-      for (const invoice of due) {
+      for (const { id, issuer_id, recipient_id } of due) {
         const result = await sync.trx
           .updateTable('invoices')
           .set({
             status: 'overdue',
             updated_at: at,
-            seq: await stampOne(sync, invoice.issuer_id, invoice.recipient_id),
+            seq: await stampOne(sync, issuer_id, recipient_id),
           })
-          .where('id', '=', invoice.id)
+          .where('id', '=', id)
           .where('status', '=', 'sent')
           .where('due_date', '<', today)
           .executeTakeFirst();
-        changed += Number(result.numUpdatedRows);
+        // Paid or voided since the query above: nothing to say about it.
+        if (Number(result.numUpdatedRows) === 0) continue;
+        changed += 1;
+        const invoice = await readRow(sync.trx, id);
+        await auditInvoice(sync, automaticActor, 'invoice.overdue', invoice, { from: 'sent' });
+        const label = invoiceLabel(invoice);
+        for (const userId of [invoice.recipient_id, invoice.issuer_id]) {
+          await notify(sync, {
+            userId,
+            title: `Invoice ${invoice.number ?? '(unnumbered)'} is overdue`,
+            body:
+              userId === invoice.recipient_id
+                ? `${label} was due ${invoice.due_date} and is not marked paid.`
+                : `Your invoice ${invoice.number ?? '(unnumbered)'} to ${invoice.recipient_name} (${totalOf(invoice)}) was due ${invoice.due_date} and is not marked paid.`,
+            link: `/invoices/${invoice.id}`,
+          });
+        }
       }
       return changed;
     });
@@ -384,6 +435,60 @@ export class InvoiceService {
 
 const stampOne = (sync: SyncWriteContext, issuerId: string, recipientId: string) =>
   sync.stamp('invoices', [issuerId, recipientId]);
+
+const transitionActions: Record<InvoiceStatus, AuditAction> = {
+  draft: 'invoice.updated',
+  sent: 'invoice.sent',
+  paid: 'invoice.paid',
+  void: 'invoice.voided',
+  overdue: 'invoice.overdue',
+};
+
+const totalOf = (row: InvoiceRow) =>
+  formatMoney({ amountMinor: row.total_minor, currency: row.currency });
+
+/** "Invoice INV-0001 from Ada Lovelace: $1,200.00, due 2026-12-01" */
+function invoiceLabel(row: InvoiceRow): string {
+  return `Invoice ${row.number ?? '(draft)'} from ${row.issuer_name}: ${totalOf(row)}, due ${row.due_date}`;
+}
+
+/** What the recipient is told when the issuer sends, marks paid or voids an invoice. */
+function transitionNotice(row: InvoiceRow): { title: string; body: string } {
+  const number = row.number ?? '(draft)';
+  if (row.status === 'sent') {
+    return { title: `Invoice ${number} from ${row.issuer_name}`, body: `${invoiceLabel(row)}.` };
+  }
+  if (row.status === 'paid') {
+    return {
+      title: `Invoice ${number} marked paid`,
+      body: `${row.issuer_name} marked invoice ${number} (${totalOf(row)}) as paid.`,
+    };
+  }
+  return {
+    title: `Invoice ${number} voided`,
+    body: `${row.issuer_name} voided invoice ${number} (${totalOf(row)}); nothing is owed on it.`,
+  };
+}
+
+async function auditInvoice(
+  sync: SyncWriteContext,
+  actor: AuditActor,
+  action: AuditAction,
+  row: InvoiceRow,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  await recordActorAudit(sync.trx, actor, action, {
+    invoiceId: row.id,
+    number: row.number,
+    contractId: row.contract_id,
+    issuerId: row.issuer_id,
+    recipientId: row.recipient_id,
+    totalMinor: row.total_minor,
+    currency: row.currency,
+    status: row.status,
+    ...extra,
+  });
+}
 
 function readRow(db: Kysely<Database>, id: string): Promise<InvoiceRow> {
   return db.selectFrom('invoices').selectAll().where('id', '=', id).executeTakeFirstOrThrow();

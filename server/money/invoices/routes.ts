@@ -9,6 +9,7 @@ import {
   invoiceTransitionSchema,
   updateInvoiceSchema,
 } from '../../../shared/money/invoices.ts';
+import { actorOf } from '../../audit/audit-log.ts';
 import type { Db } from '../../db/database.ts';
 import { problems } from '../../http/problem.ts';
 import { defineRoute, type AnyRoute, type Authenticate } from '../../http/route.ts';
@@ -35,9 +36,9 @@ export function invoiceRoutes(db: Db, invoices: InvoiceService): AnyRoute[] {
         auth: true,
         body: createInvoiceSchema,
         responses: { 201: { description: 'The draft invoice', schema: invoiceDocumentSchema } },
-        handle: async ({ auth, body }) => ({
+        handle: async ({ auth, body, meta }) => ({
           status: 201,
-          body: await invoices.create(auth, body),
+          body: await invoices.create(auth, body, actorOf(auth, meta)),
         }),
       }),
     ),
@@ -78,9 +79,9 @@ export function invoiceRoutes(db: Db, invoices: InvoiceService): AnyRoute[] {
       responses: {
         200: { description: 'The draft with new totals', schema: invoiceDocumentSchema },
       },
-      handle: async ({ auth, params, body }) => ({
+      handle: async ({ auth, params, body, meta }) => ({
         status: 200,
-        body: await invoices.update(auth, params.id, body),
+        body: await invoices.update(auth, params.id, body, actorOf(auth, meta)),
       }),
     }),
     idempotent(
@@ -97,9 +98,9 @@ export function invoiceRoutes(db: Db, invoices: InvoiceService): AnyRoute[] {
         responses: {
           200: { description: 'The invoice in its new status', schema: invoiceDocumentSchema },
         },
-        handle: async ({ auth, params, body }) => ({
+        handle: async ({ auth, params, body, meta }) => ({
           status: 200,
-          body: await invoices.transition(auth, params.id, body.to),
+          body: await invoices.transition(auth, params.id, body.to, actorOf(auth, meta)),
         }),
       }),
     ),

@@ -10,6 +10,7 @@ import {
   sandboxCardInputSchema,
   savedPaymentMethodSchema,
 } from '../../../shared/money/payment-accounts.ts';
+import { actorOf, recordActorAudit } from '../../audit/audit-log.ts';
 import type { Db } from '../../db/database.ts';
 import { problems } from '../../http/problem.ts';
 import { defineRoute, type AnyRoute, type AuthContext } from '../../http/route.ts';
@@ -27,6 +28,8 @@ export interface PaymentAccountDeps {
   db: Db;
   configured: ConfiguredRail;
   payoutCountry: string;
+  /** The platform's fee on releases, told to the app so it can show nets before release. */
+  platformFeeBps: number;
   /** The server's base URL: return pages after Checkout and onboarding live there. */
   publicUrl: () => string;
 }
@@ -56,11 +59,16 @@ export function paymentAccountRoutes(deps: PaymentAccountDeps): AnyRoute[] {
     defineRoute({
       method: 'get',
       path: '/payments/rail',
-      summary: 'Which payment rail the server runs on (stripe, or the sandbox)',
+      summary:
+        'Which payment rail the server runs on (stripe, or the sandbox), and the platform fee',
       tags,
       auth: true,
       responses: { 200: { description: 'The rail', schema: railInfoSchema } },
-      handle: () => Promise.resolve({ status: 200, body: { rail: rail.name } }),
+      handle: () =>
+        Promise.resolve({
+          status: 200,
+          body: { rail: rail.name, platformFeeBps: deps.platformFeeBps },
+        }),
     }),
     defineRoute({
       method: 'get',
@@ -83,7 +91,7 @@ export function paymentAccountRoutes(deps: PaymentAccountDeps): AnyRoute[] {
       auth: true,
       params: paymentMethodIdParamsSchema,
       responses: { 204: { description: 'Removed' } },
-      handle: async ({ auth, params }) => {
+      handle: async ({ auth, params, meta }) => {
         const customerId = await storedCustomer(db, rail, auth.userId);
         const mine = customerId
           ? (await withRail(() => rail.listPaymentMethods(customerId))).some(
@@ -92,6 +100,11 @@ export function paymentAccountRoutes(deps: PaymentAccountDeps): AnyRoute[] {
           : false;
         if (!customerId || !mine) throw problems.notFound(`You have no saved card ${params.id}.`);
         await withRail(() => rail.detachPaymentMethod(customerId, params.id));
+        // The card lives at the provider, not in a table of ours: recorded once it is gone.
+        await recordActorAudit(db.kysely, actorOf(auth, meta), 'payment_method.removed', {
+          rail: rail.name,
+          paymentMethodId: params.id,
+        });
         return { status: 204 };
       },
     }),
@@ -128,7 +141,7 @@ export function paymentAccountRoutes(deps: PaymentAccountDeps): AnyRoute[] {
       auth: true,
       body: sandboxCardInputSchema,
       responses: { 201: { description: 'The saved test card', schema: savedPaymentMethodSchema } },
-      handle: async ({ auth, body }) => {
+      handle: async ({ auth, body, meta }) => {
         requireRole(auth, 'client', 'save cards to fund escrow');
         if (configured.kind !== 'sandbox') {
           throw problems.notFound(
@@ -136,7 +149,13 @@ export function paymentAccountRoutes(deps: PaymentAccountDeps): AnyRoute[] {
           );
         }
         const customerId = await customerFor(db, rail, auth.userId);
-        return { status: 201, body: await configured.rail.addTestCard(customerId, body.outcome) };
+        const card = await configured.rail.addTestCard(customerId, body.outcome);
+        await recordActorAudit(db.kysely, actorOf(auth, meta), 'payment_method.added', {
+          rail: rail.name,
+          paymentMethodId: card.id,
+          outcome: body.outcome,
+        });
+        return { status: 201, body: card };
       },
     }),
     defineRoute({
@@ -165,7 +184,7 @@ export function paymentAccountRoutes(deps: PaymentAccountDeps): AnyRoute[] {
       tags,
       auth: true,
       responses: { 200: { description: 'The page to open', schema: hostedPageSchema } },
-      handle: async ({ auth }) => {
+      handle: async ({ auth, meta }) => {
         requireRole(auth, 'freelancer', 'have payout accounts');
         const account = await withRail(() =>
           ensurePayoutAccount(db, rail, auth.userId, deps.payoutCountry),
@@ -176,6 +195,15 @@ export function paymentAccountRoutes(deps: PaymentAccountDeps): AnyRoute[] {
             returnUrl: page('onboarding-done'),
             refreshUrl: page('onboarding-expired'),
           }),
+        );
+        await recordActorAudit(
+          db.kysely,
+          actorOf(auth, meta),
+          'payout_account.onboarding_started',
+          {
+            rail: rail.name,
+            accountId: account.accountId,
+          },
         );
         return { status: 200, body: link };
       },

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import { problemTypes } from '../../../shared/api/problem.ts';
 import type { EscrowDocument, EscrowStatus } from '../../../shared/money/escrow.ts';
+import { recordActorAudit, type AuditActor } from '../../audit/audit-log.ts';
 import type { Database, EscrowsTable, MilestonesTable } from '../../db/schema.ts';
 import { HttpProblem, problems } from '../../http/problem.ts';
 import type { AuthContext } from '../../http/route.ts';
@@ -118,17 +119,30 @@ export function settledMilestoneStatus(releasedMinor: number): MilestonesTable['
   return releasedMinor > 0 ? 'released' : 'pending';
 }
 
-/** Refund requests still waiting when the escrow settles can no longer be met: rejected. */
+/**
+ * Refund requests still waiting when the escrow settles can no longer be met: rejected, each
+ * audited as caused by `actor` (whoever settled the escrow, or the server itself).
+ */
 export async function rejectWaitingRefunds(
   sync: SyncWriteContext,
   escrowId: string,
   decidedBy: string | null,
+  actor: AuditActor,
 ): Promise<void> {
   const now = new Date().toISOString();
-  await sync.trx
+  const rejected = await sync.trx
     .updateTable('refunds')
     .set({ status: 'rejected', decided_by: decidedBy, decided_at: now, updated_at: now })
     .where('escrow_id', '=', escrowId)
     .where('status', '=', 'requested')
+    .returning(['id', 'amount_minor'])
     .execute();
+  for (const refund of rejected) {
+    await recordActorAudit(sync.trx, actor, 'refund.rejected', {
+      refundId: refund.id,
+      escrowId,
+      amountMinor: refund.amount_minor,
+      reason: 'escrow settled',
+    });
+  }
 }

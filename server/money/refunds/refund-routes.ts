@@ -4,6 +4,7 @@ import {
   refundCommandResultSchema,
   requestRefundInputSchema,
 } from '../../../shared/money/refund-commands.ts';
+import { actorOf } from '../../audit/audit-log.ts';
 import type { Db } from '../../db/database.ts';
 import { defineRoute, type AnyRoute } from '../../http/route.ts';
 import { idempotent } from '../idempotency/idempotent-route.ts';
@@ -36,9 +37,9 @@ export function refundRoutes(db: Db, refunds: RefundService): AnyRoute[] {
         responses: {
           201: { description: 'The refund requested', schema: refundCommandResultSchema },
         },
-        handle: async ({ auth, params, body }) => ({
+        handle: async ({ auth, params, body, meta }) => ({
           status: 201,
-          body: await refunds.request(auth, params.id, body),
+          body: await refunds.request(auth, params.id, body, actorOf(auth, meta)),
         }),
       }),
     ),
@@ -52,9 +53,11 @@ export function refundRoutes(db: Db, refunds: RefundService): AnyRoute[] {
         auth: true,
         params: escrowRefundParamsSchema,
         responses,
-        handle: async ({ auth, params }) => ({
+        handle: async ({ auth, params, meta }) => ({
           status: 200,
-          body: await withLedgerProblems(() => refunds.approve(auth, params.id, params.refundId)),
+          body: await withLedgerProblems(() =>
+            refunds.approve(auth, params.id, params.refundId, actorOf(auth, meta)),
+          ),
         }),
       }),
     ),
@@ -68,9 +71,9 @@ export function refundRoutes(db: Db, refunds: RefundService): AnyRoute[] {
         auth: true,
         params: escrowRefundParamsSchema,
         responses,
-        handle: async ({ auth, params }) => ({
+        handle: async ({ auth, params, meta }) => ({
           status: 200,
-          body: await refunds.reject(auth, params.id, params.refundId),
+          body: await refunds.reject(auth, params.id, params.refundId, actorOf(auth, meta)),
         }),
       }),
     ),

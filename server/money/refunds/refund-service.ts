@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { problemTypes } from '../../../shared/api/problem.ts';
-import type { EscrowRefund } from '../../../shared/money/escrow.ts';
 import type {
   RefundCommandResult,
   RequestRefundInput,
 } from '../../../shared/money/refund-commands.ts';
+import { recordActorAudit, type AuditActor } from '../../audit/audit-log.ts';
 import type { Db } from '../../db/database.ts';
 import type { RefundsTable } from '../../db/schema.ts';
 import { HttpProblem, problems } from '../../http/problem.ts';
 import type { AuthContext } from '../../http/route.ts';
 import { notify } from '../../notifications/notify.ts';
+import { refundOf } from '../../sync/collections/escrows.ts';
 import type { SyncedWrites } from '../../sync/synced-writes.ts';
 import type { SyncWriteContext } from '../../sync/write-context.ts';
 import { refundPosting } from '../escrow/escrow-postings.ts';
@@ -31,20 +32,6 @@ import {
 import { settleRefund } from './refund-settlement.ts';
 
 type RefundRow = Selectable<RefundsTable>;
-
-export function presentRefund(row: RefundRow): EscrowRefund {
-  return {
-    id: row.id,
-    amountMinor: row.amount_minor,
-    reason: row.reason,
-    requestedBy: row.requested_by,
-    status: row.status,
-    decidedBy: row.decided_by,
-    decidedAt: row.decided_at,
-    failureMessage: row.failure_message,
-    createdAt: row.created_at,
-  };
-}
 
 const link = (row: EscrowRow) => `/contracts/${row.contract_id}`;
 
@@ -84,6 +71,7 @@ export class RefundService {
     auth: AuthContext,
     escrowId: string,
     input: RequestRefundInput,
+    actor: AuditActor,
   ): Promise<RefundCommandResult> {
     const { row: seen, role } = await escrowForCaller(this.db.kysely, auth, escrowId, {
       admins: false,
@@ -129,6 +117,14 @@ export class RefundService {
           updated_at: now,
         })
         .execute();
+      await recordActorAudit(sync.trx, actor, 'refund.requested', {
+        refundId,
+        escrowId,
+        contractId: row.contract_id,
+        amountMinor: input.amountMinor,
+        currency: row.currency,
+        role,
+      });
       const other = role === 'client' ? row.freelancer_id : row.client_id;
       await notify(sync, {
         userId: other,
@@ -147,6 +143,7 @@ export class RefundService {
     auth: AuthContext,
     escrowId: string,
     refundId: string,
+    actor: AuditActor,
   ): Promise<RefundCommandResult> {
     const { row: seen } = await escrowForCaller(this.db.kysely, auth, escrowId, { admins: true });
     await this.writes.transaction(async (sync) => {
@@ -164,6 +161,13 @@ export class RefundService {
         .executeTakeFirst();
       if (Number(decided.numUpdatedRows) !== 1) throw await decidedMeanwhile(sync, refund.id);
       await stampEscrow(sync, seen);
+      await recordActorAudit(sync.trx, actor, 'refund.rejected', {
+        refundId: refund.id,
+        escrowId: seen.id,
+        amountMinor: refund.amount_minor,
+        currency: seen.currency,
+        admin: auth.role === 'admin',
+      });
       await notify(sync, {
         userId: refund.requested_by,
         title: 'Refund rejected',
@@ -182,6 +186,7 @@ export class RefundService {
     auth: AuthContext,
     escrowId: string,
     refundId: string,
+    actor: AuditActor,
   ): Promise<RefundCommandResult> {
     const { row: seen } = await escrowForCaller(this.db.kysely, auth, escrowId, { admins: true });
     const payment = await fundingPayment(this.db.kysely, escrowId);
@@ -248,6 +253,13 @@ export class RefundService {
         }
         throw error;
       }
+      await recordActorAudit(sync.trx, actor, 'refund.approved', {
+        refundId: refund.id,
+        escrowId,
+        amountMinor: refund.amount_minor,
+        currency: row.currency,
+        admin: auth.role === 'admin',
+      });
       return refund;
     });
 
@@ -280,19 +292,19 @@ export class RefundService {
         failureMessage: error.message,
       };
     }
-    await this.settle(refund.id, outcome);
+    await this.settle(refund.id, outcome, actor);
     return this.result(escrowId, refundId);
   }
 
   /** Records what the rail said about a processing refund (see settleRefund). */
-  async settle(refundId: string, outcome: RailRefund): Promise<void> {
+  async settle(refundId: string, outcome: RailRefund, actor: AuditActor): Promise<void> {
     const known = await this.db.kysely
       .selectFrom('refunds as r')
       .innerJoin('escrows as e', 'e.id', 'r.escrow_id')
       .select(['e.id', 'e.client_id', 'e.freelancer_id'])
       .where('r.id', '=', refundId)
       .executeTakeFirstOrThrow();
-    await this.writes.transaction((sync) => settleRefund(sync, known, refundId, outcome));
+    await this.writes.transaction((sync) => settleRefund(sync, known, refundId, outcome, actor));
   }
 
   /** The refund, if the caller may decide it: the party who did not ask, or an admin. */
@@ -326,7 +338,7 @@ export class RefundService {
       .selectAll()
       .where('id', '=', refundId)
       .executeTakeFirstOrThrow();
-    return { refund: presentRefund(refund), escrow: await presentEscrow(this.db.kysely, escrowId) };
+    return { refund: refundOf(refund), escrow: await presentEscrow(this.db.kysely, escrowId) };
   }
 }
 

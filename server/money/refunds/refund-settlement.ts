@@ -1,6 +1,8 @@
+import { automaticActor, recordActorAudit, type AuditActor } from '../../audit/audit-log.ts';
 import type { EscrowsTable } from '../../db/schema.ts';
 import { notify } from '../../notifications/notify.ts';
 import type { SyncWriteContext } from '../../sync/write-context.ts';
+import { refundReversalPosting } from '../escrow/escrow-postings.ts';
 import { postTransaction } from '../ledger/ledger.ts';
 import type { RailRefund } from '../rails/payment-rail.ts';
 import {
@@ -13,7 +15,6 @@ import {
   stampEscrow,
   type EscrowRow,
 } from './escrow-state.ts';
-import { refundReversalPosting } from './refund-postings.ts';
 
 const link = (row: EscrowRow) => `/contracts/${row.contract_id}`;
 
@@ -23,13 +24,15 @@ const link = (row: EscrowRow) => `/contracts/${row.contract_id}`;
  * reported pending, or one whose answer was lost to an outage). Success settles the escrow
  * when it holds nothing more; failure puts the reserved money back (a reversal posting);
  * pending only remembers the provider's id. Only a `processing` refund moves, so a repeated
- * or late word changes nothing.
+ * or late word changes nothing. `actor`: who approved (the rail answered at once), or the
+ * server itself for a webhook.
  */
 export async function settleRefund(
   sync: SyncWriteContext,
   escrow: Pick<EscrowsTable, 'id' | 'client_id' | 'freelancer_id'>,
   refundId: string,
   outcome: Pick<RailRefund, 'id' | 'status' | 'failureMessage'>,
+  actor: AuditActor = automaticActor,
 ): Promise<void> {
   // Stamp (and so lock the escrow) first; then the refund's status is read under it.
   await stampEscrow(sync, escrow);
@@ -58,6 +61,13 @@ export async function settleRefund(
       .where('id', '=', refundId)
       .execute();
     await settleIfEmpty(sync, row);
+    await recordActorAudit(sync.trx, actor, 'refund.succeeded', {
+      refundId,
+      escrowId: row.id,
+      amountMinor: refund.amount_minor,
+      currency: row.currency,
+      providerRefundId,
+    });
     for (const userId of parties) {
       await notify(sync, {
         userId,
@@ -99,6 +109,13 @@ export async function settleRefund(
       amountMinor: refund.amount_minor,
     }),
   );
+  await recordActorAudit(sync.trx, actor, 'refund.failed', {
+    refundId,
+    escrowId: row.id,
+    amountMinor: refund.amount_minor,
+    currency: row.currency,
+    failureMessage: message,
+  });
   for (const userId of parties) {
     await notify(sync, {
       userId,

@@ -36,7 +36,7 @@ function paymentOf(row: Selectable<PaymentsTable>): Escrow['payment'] {
   };
 }
 
-function refundOf(row: Selectable<RefundsTable>): Escrow['refunds'][number] {
+export function refundOf(row: Selectable<RefundsTable>): Escrow['refunds'][number] {
   return {
     id: row.id,
     amountMinor: row.amount_minor,
@@ -50,7 +50,7 @@ function refundOf(row: Selectable<RefundsTable>): Escrow['refunds'][number] {
   };
 }
 
-function disputeOf(row: Selectable<EscrowDisputesTable>): Escrow['dispute'] {
+export function disputeOf(row: Selectable<EscrowDisputesTable>): NonNullable<Escrow['dispute']> {
   return {
     id: row.id,
     source: row.source,

@@ -3,9 +3,10 @@ import { invoicePdf } from './invoices-api.ts';
 
 /**
  * The invoice's PDF, rendered by the server and fetched with the bearer token (a link cannot
- * send one), shown from a `blob:` URL. Where the host opens no window for it (the desktop app
- * sends new windows to the system browser, which cannot read this window's blobs), it is
- * saved as a download instead.
+ * send one), shown from a `blob:` URL in a new window: a browser tab, or in the desktop app a
+ * sandboxed child window (src-main allows blobs of the app's own origin, see
+ * src-main/windows/window-open-policy.ts). Only where the host opens no window (a popup
+ * blocker) is it saved as a download instead.
  */
 const fileName = (invoice: InvoiceDocument) =>
   `${invoice.number ?? `draft-${invoice.id.slice(0, 8)}`}.pdf`;

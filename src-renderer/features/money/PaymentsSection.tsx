@@ -1,5 +1,5 @@
 import { Badge, Card, Group, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import type { EscrowDocument } from '../../../shared/money/escrow.ts';
 import { formatMoney, type Money } from '../../../shared/money/money.ts';
 import type { ContractDocument, MilestoneDocument } from '../../../shared/sync/documents.ts';
@@ -7,9 +7,16 @@ import { useMilestones } from '../contracts/contracts-data.ts';
 import { myParty } from '../contracts/contracts-model.ts';
 import { NewInvoiceButton } from '../invoices/NewInvoiceButton.tsx';
 import { EscrowActions } from './EscrowActions.tsx';
-import { escrowView, feeSplit, mondayOfIsoWeek, type PaymentTarget } from './escrow-model.ts';
+import {
+  escrowView,
+  expectedSplit,
+  feeSplit,
+  mondayOfIsoWeek,
+  type PaymentTarget,
+} from './escrow-model.ts';
 import { FundWeekButton } from './FundWeekButton.tsx';
 import { latestEscrowBy, useContractEscrows } from './money-data.ts';
+import { refreshPayments, usePaymentsStore } from './payments-data.ts';
 
 /**
  * A contract's money, for both parties: each milestone (or funded week) with its escrow's
@@ -19,6 +26,11 @@ import { latestEscrowBy, useContractEscrows } from './money-data.ts';
 export function PaymentsSection({ contract, me }: { contract: ContractDocument; me: string }) {
   const escrows = useContractEscrows(contract.id);
   const party = myParty(contract, me);
+  // The platform's rate, for the net shown before release (asked once per window).
+  const feeKnown = usePaymentsStore((state) => state.platformFeeBps !== null);
+  useEffect(() => {
+    if (!feeKnown) void refreshPayments();
+  }, [feeKnown]);
   return (
     <Card withBorder radius="md" padding="lg" component="section" aria-labelledby="payments">
       <Stack gap="sm">
@@ -145,6 +157,8 @@ function PaymentRow(props: {
   const { escrow } = props;
   const view = escrowView(escrow);
   const split = feeSplit(escrow);
+  const feeBps = usePaymentsStore((state) => state.platformFeeBps);
+  const expected = split ? null : expectedSplit(escrow, feeBps);
   const tabular = { fontVariantNumeric: 'tabular-nums' } as const;
   return (
     <Table.Tr data-testid="payment-row">
@@ -161,6 +175,16 @@ function PaymentRow(props: {
             <Text size="xs" c="dimmed" data-testid="fee-split">
               of {formatMoney(split.released)} released, after a {formatMoney(split.fee)} platform
               fee
+            </Text>
+          </Stack>
+        ) : expected ? (
+          <Stack gap={0} align="flex-end">
+            <Text size="sm" data-testid="expected-net">
+              {formatMoney(expected.net)}
+            </Text>
+            <Text size="xs" c="dimmed" data-testid="expected-fee">
+              on release of {formatMoney(expected.held)}, after a {formatMoney(expected.fee)}{' '}
+              platform fee
             </Text>
           </Stack>
         ) : (

@@ -1,4 +1,5 @@
 import type { EscrowDocument, EscrowRefund } from '../../../shared/money/escrow.ts';
+import { platformFeeOf } from '../../../shared/money/fees.ts';
 import { formatMoney, type Money } from '../../../shared/money/money.ts';
 import { formatDate } from '../../ui/format.ts';
 
@@ -148,9 +149,8 @@ export function escrowCommands(
 }
 
 /**
- * What was released and what the freelancer received of it after the platform's fee. The
- * fee is the server's (its rate is not published to devices), so the split is known once
- * something was released; null until then.
+ * What was released and what the freelancer received of it after the platform's fee, as the
+ * server booked it; null until something was released.
  */
 export function feeSplit(
   escrow: EscrowDocument | undefined,
@@ -161,6 +161,28 @@ export function feeSplit(
     released: { amountMinor: escrow.releasedMinor, currency },
     fee: { amountMinor: escrow.platformFeeMinor, currency },
     net: { amountMinor: escrow.freelancerNetMinor, currency },
+  };
+}
+
+/**
+ * Before release: what the freelancer would receive if everything still held were released
+ * now, after the platform's fee at the server's rate (`GET /payments/rail`), computed with
+ * the server's own rounding. Only for escrows that hold money and wait for a release
+ * (funded or submitted, nothing released yet); null otherwise, or while the rate is unknown.
+ */
+export function expectedSplit(
+  escrow: EscrowDocument | undefined,
+  feeBasisPoints: number | null,
+): { held: Money; fee: Money; net: Money } | null {
+  if (!escrow || feeBasisPoints === null) return null;
+  if (escrow.status !== 'funded' && escrow.status !== 'submitted') return null;
+  if (escrow.releasedMinor > 0 || escrow.heldMinor <= 0) return null;
+  const { currency, heldMinor } = escrow;
+  const fee = platformFeeOf(heldMinor, feeBasisPoints);
+  return {
+    held: { amountMinor: heldMinor, currency },
+    fee: { amountMinor: fee, currency },
+    net: { amountMinor: heldMinor - fee, currency },
   };
 }
 

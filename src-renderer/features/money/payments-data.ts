@@ -6,12 +6,14 @@ import { useSessionStore } from '../session/session-store.ts';
 import { fetchPaymentMethods, fetchRail } from './payments-api.ts';
 
 /**
- * The rail and my saved cards, asked of the server (they live at the payment provider, not in
+ * The rail (and its platform fee) and my saved cards, asked of the server (they live at the payment provider, not in
  * synced documents) and shared by Payments settings and every funding dialog of this window,
  * so a card added in settings is there when funding.
  */
 type PaymentsState = {
   rail: RailName | null;
+  /** The platform's fee on releases (basis points), for nets shown before release. */
+  platformFeeBps: number | null;
   cards: SavedPaymentMethodView[] | null;
   error: string | null;
   loading: boolean;
@@ -19,6 +21,7 @@ type PaymentsState = {
 
 export const usePaymentsStore = create<PaymentsState>(() => ({
   rail: null,
+  platformFeeBps: null,
   cards: null,
   error: null,
   loading: false,
@@ -31,7 +34,12 @@ export function refreshPayments(): Promise<void> {
     usePaymentsStore.setState({ loading: true });
     try {
       const [rail, methods] = await Promise.all([fetchRail(), fetchPaymentMethods()]);
-      usePaymentsStore.setState({ rail: rail.rail, cards: methods.data, error: null });
+      usePaymentsStore.setState({
+        rail: rail.rail,
+        platformFeeBps: rail.platformFeeBps,
+        cards: methods.data,
+        error: null,
+      });
     } catch (error) {
       usePaymentsStore.setState({ error: readableError(error) });
     } finally {
@@ -51,6 +59,6 @@ export function cardLabel(card: SavedPaymentMethodView): string {
 // Another account must never see this one's cards.
 useSessionStore.subscribe((state, previous) => {
   if (state.user?.id !== previous.user?.id) {
-    usePaymentsStore.setState({ rail: null, cards: null, error: null });
+    usePaymentsStore.setState({ rail: null, platformFeeBps: null, cards: null, error: null });
   }
 });

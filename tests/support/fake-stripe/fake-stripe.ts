@@ -38,6 +38,15 @@ export interface FakeStripe {
   closeDispute(disputeId: string, status: 'won' | 'lost'): Stripe.Event;
   /** Emits `account.updated` for an account as it is now. */
   accountUpdated(accountId: string): Stripe.Event;
+  /** A connected account's payouts to its bank, newest first (one per transfer, `in_transit`). */
+  payoutsOf(accountId: string): Array<{ id: string; amount: number; status: string }>;
+  /** A payout of money that did not come from the platform (a top-up at Stripe), `in_transit`. */
+  createPayout(accountId: string, amount: number, currency: string): string;
+  /**
+   * Ends a payout: `payout.paid` or `payout.failed`, a Connect event (`account` set to the
+   * connected account), as Stripe sends them to a platform's Connect webhook endpoint.
+   */
+  settlePayout(payoutId: string, outcome: 'paid' | 'failed'): Stripe.Event;
   /** How many requests reached the API (idempotent replays included). */
   requestCount(): number;
   close(): Promise<void>;
@@ -100,16 +109,20 @@ export async function startFakeStripe(
   const balanceTransactions = new Map<string, Record<string, unknown>>();
   const accounts = new Map<string, Record<string, unknown>>();
   const transfers: Array<Record<string, unknown>> = [];
+  /** Payouts of connected accounts to their banks, oldest first. */
+  const payouts: Array<Record<string, unknown>> = [];
   const checkoutSessions = new Map<string, Record<string, unknown>>();
   const disputes = new Map<string, Record<string, unknown>>();
   const idempotent = new Map<string, { hash: string; status: number; body: unknown }>();
   const events: Stripe.Event[] = [];
   let url = '';
 
-  function emit(type: string, object: unknown): Stripe.Event {
+  /** `account`: the connected account a Connect event comes from. */
+  function emit(type: string, object: unknown, account?: string): Stripe.Event {
     const event = {
       id: newId('evt'),
       object: 'event',
+      ...(account ? { account } : {}),
       api_version: '2026-10-28',
       created: now(),
       type,
@@ -374,25 +387,18 @@ export async function startFakeStripe(
           created: now(),
         };
         transfers.push(transfer);
+        // A connected account pays out what was transferred to it, next day.
+        payouts.push(payoutObject(destination, transfer.amount, transfer.currency ?? 'usd'));
         return transfer;
       }
       case 'GET /v1/payouts': {
         if (!account || !accounts.has(account)) {
           throw invalid('This endpoint needs a connected account (Stripe-Account header).');
         }
-        // A connected account pays out what was transferred to it, next day.
-        const data = transfers
-          .filter((t) => t.destination === account)
+        const data = payouts
+          .filter((p) => p.destination_account === account)
           .reverse()
-          .map((t) => ({
-            id: `po_${String(t.id).slice(3)}`,
-            object: 'payout',
-            amount: t.amount,
-            currency: t.currency,
-            status: 'in_transit',
-            arrival_date: Number(t.created) + 86_400,
-            created: t.created,
-          }));
+          .map(({ destination_account: _scope, ...payout }) => payout);
         return { object: 'list', data, has_more: false, url: path };
       }
       case 'POST /v1/checkout/sessions': {
@@ -419,6 +425,21 @@ export async function startFakeStripe(
           message: `Unrecognized request URL (${method}: ${path}).`,
         });
     }
+  }
+
+  function payoutObject(account: string, amount: number, currency: string) {
+    return {
+      id: newId('po'),
+      object: 'payout',
+      amount,
+      currency,
+      status: 'in_transit',
+      failure_message: null,
+      arrival_date: now() + 86_400,
+      created: now(),
+      // Not a Stripe field: which connected account's balance it leaves (Stripe scopes it).
+      destination_account: account,
+    };
   }
 
   function attach(customer: string, token: string): StoredMethod {
@@ -607,6 +628,28 @@ export async function startFakeStripe(
       const found = accounts.get(accountId);
       if (!found) throw new Error(`no account ${accountId}`);
       return emit('account.updated', found);
+    },
+    payoutsOf(accountId) {
+      return payouts
+        .filter((p) => p.destination_account === accountId)
+        .reverse()
+        .map((p) => ({ id: String(p.id), amount: Number(p.amount), status: String(p.status) }));
+    },
+    createPayout(accountId, amount, currency) {
+      if (!accounts.has(accountId)) throw new Error(`no account ${accountId}`);
+      const payout = payoutObject(accountId, amount, currency.toLowerCase());
+      payouts.push(payout);
+      return payout.id;
+    },
+    settlePayout(payoutId, outcome) {
+      const payout = payouts.find((p) => p.id === payoutId);
+      if (!payout) throw new Error(`no payout ${payoutId}`);
+      payout.status = outcome;
+      if (outcome === 'failed') {
+        payout.failure_message = 'The bank account has been closed.';
+      }
+      const { destination_account: account, ...object } = payout;
+      return emit(`payout.${outcome}`, object, String(account));
     },
     requestCount: () => requests,
     close: async () => {
