@@ -44,10 +44,14 @@ describe('npm start without an Electron binary', () => {
       });
       child.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${output}`)));
     });
+    /** The exit code after Ctrl+C; anything else throws with the signal and what it said. */
     const stop = async () => {
       child.kill('SIGINT');
-      await once(child, 'exit');
-      return child.exitCode;
+      const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+      if (code !== 0) {
+        throw new Error(`npm start ended with ${code ?? signal ?? 'nothing'}:\n${output}`);
+      }
+      return code;
     };
     return { child, appUrl, output, serverPort, hostPort, stop };
   }
