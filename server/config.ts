@@ -85,11 +85,36 @@ const envSchema = z.object({
     .transform((value) => value.replace(/\/+$/, ''))
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  /** Outgoing mail server (smtp://user:pass@host:port, smtps://…); without it mail goes to DATA_DIR/mail. */
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/ })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  SMTP_FROM: z.string().min(3).default('MegiLance <no-reply@megilance.local>'),
+  /** How often the email worker looks for due jobs; 0 turns it off (tests call runOnce). */
+  EMAIL_WORKER_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
+  /** Attempts before a mail is dead-lettered. */
+  EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  /** First retry delay; each further one doubles (capped at 6 hours). */
+  EMAIL_RETRY_BASE_MS: z.coerce.number().int().min(0).default(30_000),
   /** Country of new freelancer payout accounts (ISO 3166-1 alpha-2). */
   PAYOUT_COUNTRY: z
     .string()
     .regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as US')
     .default('US'),
+  /**
+   * Rate limits: requests allowed per window (server/http/rate-limits.ts). Sign-in counts per
+   * account and per IP; password reset requests per email and per IP; the API per user (per
+   * IP before sign-in); sync has its own budget per user, as every device pulls each collection.
+   */
+  RATE_LIMIT_SIGN_IN: z.coerce.number().int().min(1).default(5),
+  RATE_LIMIT_SIGN_IN_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
+  RATE_LIMIT_PASSWORD_RESET: z.coerce.number().int().min(1).default(3),
+  RATE_LIMIT_PASSWORD_RESET_WINDOW_MS: z.coerce.number().int().min(100).default(3_600_000),
+  RATE_LIMIT_API: z.coerce.number().int().min(1).default(100),
+  RATE_LIMIT_API_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
+  RATE_LIMIT_SYNC: z.coerce.number().int().min(1).default(1200),
+  RATE_LIMIT_SYNC_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
 });
 
 export type Config = {
@@ -112,7 +137,27 @@ export type Config = {
   payoutCountry: string;
   /** Base URL browsers reach the server at (no trailing slash); undefined: the listen address. */
   publicUrl: string | undefined;
+  rateLimits: RateLimitsConfig;
+  email: {
+    smtpUrl: string | undefined;
+    from: string;
+    workerIntervalMs: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+  };
 };
+
+export interface RateLimitBudget {
+  limit: number;
+  windowMs: number;
+}
+
+export interface RateLimitsConfig {
+  signIn: RateLimitBudget;
+  passwordReset: RateLimitBudget;
+  api: RateLimitBudget;
+  sync: RateLimitBudget;
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -155,5 +200,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     payoutCountry: e.PAYOUT_COUNTRY,
     publicUrl: e.PUBLIC_URL,
+    email: {
+      smtpUrl: e.SMTP_URL,
+      from: e.SMTP_FROM,
+      workerIntervalMs: e.EMAIL_WORKER_INTERVAL_MS,
+      maxAttempts: e.EMAIL_MAX_ATTEMPTS,
+      retryBaseMs: e.EMAIL_RETRY_BASE_MS,
+    },
+    rateLimits: {
+      signIn: { limit: e.RATE_LIMIT_SIGN_IN, windowMs: e.RATE_LIMIT_SIGN_IN_WINDOW_MS },
+      passwordReset: {
+        limit: e.RATE_LIMIT_PASSWORD_RESET,
+        windowMs: e.RATE_LIMIT_PASSWORD_RESET_WINDOW_MS,
+      },
+      api: { limit: e.RATE_LIMIT_API, windowMs: e.RATE_LIMIT_API_WINDOW_MS },
+      sync: { limit: e.RATE_LIMIT_SYNC, windowMs: e.RATE_LIMIT_SYNC_WINDOW_MS },
+    },
   };
 }

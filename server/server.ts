@@ -9,6 +9,9 @@ import { accountRoutes } from './auth/routes.ts';
 import { SessionService } from './auth/sessions.ts';
 import { loadSigningKey } from './auth/signing-key.ts';
 import { createAccessTokens } from './auth/tokens.ts';
+import { twoFactorRoutes } from './auth/two-factor/routes.ts';
+import { loadSecretBox } from './auth/two-factor/secret-box.ts';
+import { TwoFactorService } from './auth/two-factor/two-factor-service.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -37,7 +40,13 @@ import { syncRoutes } from './sync/routes.ts';
 import { SyncService } from './sync/sync-service.ts';
 import { SyncedWrites } from './sync/synced-writes.ts';
 import { userRoutes } from './users/routes.ts';
+import { AccountEmailService } from './auth/account-email.ts';
+import { accountEmailRoutes } from './auth/account-email-routes.ts';
+import { emailLinkPagesRouter } from './auth/email-link-pages.ts';
+import { guardUnverifiedEmail } from './auth/verified-email-guard.ts';
+import { createEmailCapability, type EmailCapability } from './email/index.ts';
 import { createApp } from './http/app.ts';
+import { createRateLimits, type RateLimits } from './http/rate-limits.ts';
 import { buildOpenApiDocument } from './http/openapi.ts';
 import { createEscrowCapability, type EscrowCapability } from './money/escrow/escrow-capability.ts';
 import { registerPayoutAccountWebhooks } from './money/payment-accounts/payout-accounts.ts';
@@ -77,6 +86,8 @@ export interface RunningServer {
   webhooks: WebhookRegistry;
   /** Escrow: its service and the auto-release sweep (tests run it with their own clock). */
   escrow: EscrowCapability;
+  /** Transactional email: the outbox worker (tests call `email.worker.runOnce`), transport. */
+  email: EmailCapability;
   /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the DB. */
   close(): Promise<void>;
 }
@@ -86,6 +97,7 @@ export async function startServer(
   logger: Logger = createLogger(config),
 ): Promise<RunningServer> {
   const db = await openDatabase(config.database);
+  let rateLimits: RateLimits | undefined;
   try {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
@@ -96,6 +108,9 @@ export async function startServer(
     );
     const sessions = new SessionService(db, tokens, config.refreshTokenTtlDays);
     const accounts = new AccountService(db, sessions);
+    const twoFactor = new TwoFactorService(db, sessions, { box: await loadSecretBox(db) });
+    accounts.secondStep = (user, device, meta) => twoFactor.challengeFor(user, device, meta);
+    const email = createEmailCapability({ db, config, logger });
     // Live notifications go out after each commit; the socket server exists once HTTP does.
     const announcer: { live?: LiveServer } = {};
     const syncedWrites = new SyncedWrites(db, (changes) => announcer.live?.announce(changes));
@@ -105,6 +120,8 @@ export async function startServer(
     // return pages and sandbox links.
     const publicBase = { url: '' };
     const publicUrl = () => publicBase.url;
+    const accountEmail = new AccountEmailService(db, sessions, publicUrl);
+    accounts.onRegistered = (trx, user) => accountEmail.onRegistered(trx, user);
     const payments = railFromConfig(config, db, publicUrl);
     const rail: PaymentRail = payments.rail;
     const webhooks = createWebhookRegistry();
@@ -143,9 +160,13 @@ export async function startServer(
           audience.everyone ? 'everyone' : (auth) => canSeeProject(auth, audience.project),
         ),
     });
-    const routes = [
+    // Proposals and money wait for a confirmed email address (server/auth/verified-email-guard.ts).
+    const routes = guardUnverifiedEmail(db.kysely, [
       ...healthRoutes(db, serverVersion),
       ...accountRoutes(accounts, sessions),
+      ...accountEmailRoutes(accountEmail),
+      ...email.routes,
+      ...twoFactorRoutes(twoFactor),
       ...userRoutes(db),
       ...syncRoutes(sync),
       // Before the project routes: `/projects/trending` must not be read as a project id.
@@ -173,9 +194,17 @@ export async function startServer(
           afterRelease: (freelancerId) => escrow.transfers.afterRelease(freelancerId),
         }),
       ),
-    ];
+    ]);
 
+    // In scale mode the counters live in Redis: every instance spends the same budget.
+    const limits = await createRateLimits({
+      config: config.rateLimits,
+      redis: config.redis,
+      logger,
+    });
+    rateLimits = limits;
     const app = createApp({
+      rateLimits: (authenticate) => limits.router(authenticate),
       routes,
       routers: (authenticate) => [
         blobRouter(db, blobs, authenticate),
@@ -192,6 +221,7 @@ export async function startServer(
         }),
         paymentPagesRouter(paymentDeps),
       ],
+      pages: [emailLinkPagesRouter(accountEmail), ...email.pages],
       openApiDocument: buildOpenApiDocument(routes, serverVersion, {
         ...blobOpenApiPaths,
         ...invoiceOpenApiPaths,
@@ -231,6 +261,7 @@ export async function startServer(
       config.invoiceOverdueSweepMs > 0
         ? startOverdueSweep(invoices, config.invoiceOverdueSweepMs, logger)
         : null;
+    email.start();
     logger.info({ url, db: db.dialect }, 'MegiLance server listening');
     return {
       url,
@@ -240,15 +271,19 @@ export async function startServer(
       rail,
       webhooks,
       escrow,
+      email,
       close: async () => {
         await overdueSweep?.stop();
+        await email.close();
         await escrow.close();
         await live.close();
         await proposalCounts.close();
+        await limits.close();
         await shutdown(http, db, config.shutdownGraceMs, logger);
       },
     };
   } catch (error) {
+    await rateLimits?.close();
     await db.close();
     throw error;
   }

@@ -1,17 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import type {
   AuthResult,
   ChangePasswordInput,
   LoginInput,
   RegisterInput,
 } from '../../shared/accounts/auth.ts';
+import type { TwoFactorChallenge } from '../../shared/accounts/two-factor.ts';
 import type { UpdateProfileInput, User } from '../../shared/accounts/user.ts';
 import { problemTypes } from '../../shared/api/problem.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import type { Db } from '../db/database.ts';
-import type { UsersTable } from '../db/schema.ts';
+import type { Database, UsersTable } from '../db/schema.ts';
 import { HttpProblem, problems } from '../http/problem.ts';
 import type { AuthContext, RequestMeta } from '../http/route.ts';
+import { assertPasswordNotRecent, rememberReplacedPassword } from './password-history.ts';
+import { assertStrongPassword } from './password-policy.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import type { SessionService } from './sessions.ts';
 import { isUniqueViolation, profileChanges, toUser } from './users.ts';
@@ -35,6 +39,12 @@ const invalidCredentials = () =>
     'Email or password is incorrect.',
   );
 
+export type SecondStep = (
+  user: Pick<UsersTable, 'id'>,
+  deviceName: string,
+  meta: RequestMeta,
+) => Promise<TwoFactorChallenge | null>;
+
 export class AccountService {
   private readonly db: Db;
   private readonly sessions: SessionService;
@@ -44,7 +54,11 @@ export class AccountService {
     this.sessions = sessions;
   }
 
+  /** Runs in sign-up's transaction (server/auth/account-email.ts: welcome and verification mail). */
+  onRegistered: ((trx: Kysely<Database>, user: UsersTable) => Promise<void>) | null = null;
+
   async register(input: RegisterInput, meta: RequestMeta): Promise<AuthResult> {
+    assertStrongPassword(input.password, { email: input.email, name: input.name });
     const existing = await this.findByEmail(input.email);
     if (existing) throw emailTaken();
     const row = await newUserRow(input);
@@ -58,6 +72,7 @@ export class AccountService {
           sessionId: pair.sessionId,
           details: { role: row.role },
         });
+        await this.onRegistered?.(trx, row);
         return { user: toUser(row), ...withoutSessionId(pair) };
       });
     } catch (error) {
@@ -67,7 +82,13 @@ export class AccountService {
     }
   }
 
-  async login(input: LoginInput, meta: RequestMeta): Promise<AuthResult> {
+  /**
+   * Asked after a correct password (server/auth/two-factor/): a challenge instead of a
+   * session when the account has a second factor; null signs in at once.
+   */
+  secondStep: SecondStep | null = null;
+
+  async login(input: LoginInput, meta: RequestMeta): Promise<AuthResult | TwoFactorChallenge> {
     const user = await this.findByEmail(input.email);
     const valid = await verifyPassword(user?.password_hash ?? null, input.password);
     if (!user || !valid) {
@@ -78,6 +99,8 @@ export class AccountService {
       });
       throw invalidCredentials();
     }
+    const challenge = await this.secondStep?.(user, deviceName(input.deviceName, meta), meta);
+    if (challenge) return challenge;
     return this.db.kysely.transaction().execute(async (trx) => {
       const pair = await this.sessions.open(trx, user, deviceName(input.deviceName, meta), meta);
       await recordAudit(trx, meta, {
@@ -143,6 +166,8 @@ export class AccountService {
         },
       );
     }
+    assertStrongPassword(input.newPassword, { email: user.email, name: user.name }, '/newPassword');
+    await assertPasswordNotRecent(this.db.kysely, user, input.newPassword);
     const passwordHash = await hashPassword(input.newPassword);
     await this.db.kysely.transaction().execute(async (trx) => {
       await trx
@@ -150,6 +175,7 @@ export class AccountService {
         .set({ password_hash: passwordHash, updated_at: new Date().toISOString() })
         .where('id', '=', auth.userId)
         .execute();
+      await rememberReplacedPassword(trx, auth.userId, user.password_hash);
       const revoked = await this.sessions.endSessions(
         trx,
         auth.userId,
@@ -202,6 +228,7 @@ export async function newUserRow(
     timezone: null,
     hourly_rate_minor: null,
     hourly_rate_currency: null,
+    email_verified_at: null,
     created_at: now,
     updated_at: now,
   };

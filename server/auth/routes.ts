@@ -10,6 +10,7 @@ import {
   sessionSchema,
   tokenPairSchema,
 } from '../../shared/accounts/auth.ts';
+import { twoFactorChallengeSchema } from '../../shared/accounts/two-factor.ts';
 import { updateProfileInputSchema, userSchema } from '../../shared/accounts/user.ts';
 import { problems } from '../http/problem.ts';
 import { defineRoute, type AnyRoute } from '../http/route.ts';
@@ -40,7 +41,12 @@ export function accountRoutes(accounts: AccountService, sessions: SessionService
       tags,
       auth: false,
       body: loginInputSchema,
-      responses: { 200: { description: 'Signed in', schema: authResultSchema } },
+      responses: {
+        200: {
+          description: 'Signed in, or (two-factor accounts) a challenge for POST /auth/login/2fa',
+          schema: z.union([authResultSchema, twoFactorChallengeSchema]),
+        },
+      },
       handle: async ({ body, meta }) => ({ status: 200, body: await accounts.login(body, meta) }),
     }),
     defineRoute({

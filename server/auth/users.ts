@@ -14,6 +14,7 @@ export function toUser(row: Selectable<UsersTable>): User {
     country: row.country,
     timezone: row.timezone,
     hourlyRate: hourlyRateOf(row),
+    emailVerified: row.email_verified_at !== null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

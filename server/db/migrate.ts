@@ -14,6 +14,9 @@ import { ledgerMigration } from './migrations/0011-ledger.ts';
 import { escrowMigration } from './migrations/0012-escrow.ts';
 import { paymentAccountsMigration } from './migrations/0013-payment-accounts.ts';
 import { invoicesMigration } from './migrations/0014-invoices.ts';
+import { emailMigration } from './migrations/0015-email.ts';
+import { twoFactorMigration } from './migrations/0016-two-factor.ts';
+import { passwordHistoryMigration } from './migrations/0017-password-history.ts';
 
 /** The one ordered list of migrations; each takes the dialect so one file serves both. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -32,6 +35,9 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0012-escrow': escrowMigration(dialect),
     '0013-payment-accounts': paymentAccountsMigration(dialect),
     '0014-invoices': invoicesMigration(dialect),
+    '0015-email': emailMigration(dialect),
+    '0016-two-factor': twoFactorMigration(dialect),
+    '0017-password-history': passwordHistoryMigration(dialect),
   };
 }
 

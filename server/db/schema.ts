@@ -26,6 +26,8 @@ export interface UsersTable {
   timezone: string | null;
   hourly_rate_minor: number | null;
   hourly_rate_currency: string | null;
+  /** When the owner proved the address (migration 0015); null: not yet. */
+  email_verified_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -755,4 +757,77 @@ export interface Database {
   sandbox_transfers: SandboxTransfersTable;
   invoices: InvoicesTable;
   invoice_counters: InvoiceCountersTable;
+  email_jobs: EmailJobsTable;
+  account_tokens: AccountTokensTable;
+  two_factor: TwoFactorTable;
+  two_factor_backup_codes: TwoFactorBackupCodesTable;
+  two_factor_challenges: TwoFactorChallengesTable;
+  password_history: PasswordHistoryTable;
+}
+
+/** The email outbox (migration 0015): one row per mail to deliver. */
+export interface EmailJobsTable {
+  id: string;
+  recipient: string;
+  template: string;
+  /** JSON of the template's data. */
+  data: string;
+  dedupe_key: string;
+  status: 'queued' | 'sending' | 'sent' | 'dead';
+  attempts: number;
+  /** Due time while queued; lease end while sending. */
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+/** Single-use links mailed to a user (migration 0015); only the sha256 is kept. */
+export interface AccountTokensTable {
+  id: string;
+  user_id: string;
+  purpose: 'verify_email' | 'password_reset';
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** A user's TOTP enrolment (migration 0016); the secret is encrypted at rest. */
+export interface TwoFactorTable {
+  user_id: string;
+  secret_encrypted: string;
+  status: 'pending' | 'active';
+  last_used_step: number | null;
+  created_at: string;
+  enabled_at: string | null;
+}
+
+/** Backup codes (migration 0016): only their SHA-256, each spent once. */
+export interface TwoFactorBackupCodesTable {
+  id: string;
+  user_id: string;
+  code_hash: string;
+  created_at: string;
+  used_at: string | null;
+}
+
+/** Between the password and the second step (migration 0016); only the token's SHA-256. */
+export interface TwoFactorChallengesTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  device_name: string;
+  attempts: Generated<number>;
+  created_at: string;
+  expires_at: string;
+  ended_at: string | null;
+}
+
+/** Hashes of the passwords a user replaced (migration 0017); the newest few are kept. */
+export interface PasswordHistoryTable {
+  id: Generated<number>;
+  user_id: string;
+  password_hash: string;
+  replaced_at: string;
 }

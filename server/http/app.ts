@@ -1,5 +1,5 @@
 import cors from 'cors';
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type Request, type Router } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -15,6 +15,10 @@ export interface AppOptions {
   logger: Logger;
   /** Routers that are not JSON routes (raw bodies, streams), given the same authentication. */
   routers?: (authenticate: Authenticate) => Router[];
+  /** Routers of plain pages served outside the API (e.g. the dev mailbox at /dev/mailbox). */
+  pages?: Router[];
+  /** Rate limiters (server/http/rate-limits.ts), mounted after the body parsers. */
+  rateLimits?: (authenticate: Authenticate) => Router;
 }
 
 export const JSON_BODY_LIMIT = '100kb';
@@ -41,7 +45,14 @@ export function createApp(options: AppOptions): Express {
     cors({
       // No Origin header: not a browser (desktop main process, CLI, server-to-server).
       origin: (origin, callback) => callback(null, !origin || options.appOrigins.includes(origin)),
-      exposedHeaders: ['X-Request-Id', 'WWW-Authenticate'],
+      // Browser clients may read when to retry after a 429 (server/http/rate-limits.ts).
+      exposedHeaders: [
+        'X-Request-Id',
+        'WWW-Authenticate',
+        'Retry-After',
+        'RateLimit',
+        'RateLimit-Policy',
+      ],
       maxAge: 600,
     }),
   );
@@ -55,7 +66,7 @@ export function createApp(options: AppOptions): Express {
   api.get('/openapi.json', (_req, res) => {
     res.json(options.openApiDocument);
   });
-  const authenticate: Authenticate = (req) => {
+  const verifyBearer: Authenticate = (req) => {
     const header = req.get('authorization');
     const match = header ? /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/i.exec(header) : null;
     if (!header) return Promise.reject(problems.unauthenticated());
@@ -66,9 +77,20 @@ export function createApp(options: AppOptions): Express {
     }
     return options.authenticateBearer(match[1]);
   };
+  // Once per request: the rate limiter keys by user and the route needs the same answer.
+  const verified = new WeakMap<Request, ReturnType<Authenticate>>();
+  const authenticate: Authenticate = (req) => {
+    const known = verified.get(req);
+    if (known) return known;
+    const outcome = verifyBearer(req);
+    verified.set(req, outcome);
+    return outcome;
+  };
+  if (options.rateLimits) app.use(options.rateLimits(authenticate));
   for (const router of options.routers?.(authenticate) ?? []) api.use(router);
   mountRoutes(api, options.routes, authenticate);
   app.use('/api/v1', api);
+  for (const router of options.pages ?? []) app.use(router);
 
   app.use(notFoundHandler);
   app.use(problemErrorHandler);

@@ -206,6 +206,8 @@ export async function seedMarketplace(db: Db, scale = 1): Promise<MarketplaceSee
       timezone,
       hourly_rate_minor: role === 'freelancer' ? f.number.int({ min: 15, max: 150 }) * 100 : null,
       hourly_rate_currency: role === 'freelancer' ? f.helpers.arrayElement(currencies) : null,
+      // Generated addresses reach no one: seeded accounts start confirmed.
+      email_verified_at: created,
       created_at: created,
       updated_at: created,
     };

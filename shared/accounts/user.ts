@@ -61,6 +61,8 @@ export const userSchema = z
     country: z.string().nullable(),
     timezone: z.string().nullable(),
     hourlyRate: moneySchema.nullable(),
+    /** Whether the owner proved the address by following the mailed link. */
+    emailVerified: z.boolean(),
     createdAt: instantSchema,
     updatedAt: instantSchema,
   })

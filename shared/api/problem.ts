@@ -17,6 +17,16 @@ export const problemTypes = {
   tokenInvalid: 'urn:megilance:problem:token-invalid',
   sessionRevoked: 'urn:megilance:problem:session-revoked',
   refreshTokenReused: 'urn:megilance:problem:refresh-token-reused',
+  /** A wrong or expired second-factor code (TOTP or backup code). */
+  twoFactorCodeInvalid: 'urn:megilance:problem:two-factor-code-invalid',
+  /** A TOTP code whose time step was already used by this account: a replay (401). */
+  twoFactorCodeReused: 'urn:megilance:problem:two-factor-code-reused',
+  /** A sign-in challenge token that is unknown, expired, spent or out of tries: sign in again. */
+  twoFactorChallengeInvalid: 'urn:megilance:problem:two-factor-challenge-invalid',
+  /** An emailed link's token (verification, password reset) unknown, used or expired (400). */
+  accountTokenInvalid: 'urn:megilance:problem:account-token-invalid',
+  /** Proposals and money need a confirmed email address first (403). */
+  emailNotVerified: 'urn:megilance:problem:email-not-verified',
   forbidden: 'urn:megilance:problem:forbidden',
   /** A status change the lifecycle does not allow; `allowed` lists the ones it does. */
   invalidTransition: 'urn:megilance:problem:invalid-transition',
@@ -38,6 +48,12 @@ export const problemTypes = {
   ledgerRefused: 'urn:megilance:problem:ledger-refused',
   /** A webhook whose signature is missing or does not verify (400); nothing was recorded. */
   webhookSignature: 'urn:megilance:problem:webhook-signature',
+  /** Too many requests in a window (429); `Retry-After` and the detail say when to retry. */
+  rateLimited: 'urn:megilance:problem:rate-limited',
+  /** A new password zxcvbn scores below 3 (422); `warning` and `suggestions` say why. */
+  weakPassword: 'urn:megilance:problem:weak-password',
+  /** A new password equal to one of the last five of this account (422). */
+  passwordReused: 'urn:megilance:problem:password-reused',
   unavailable: 'urn:megilance:problem:unavailable',
   network: 'urn:megilance:problem:network',
   internal: 'urn:megilance:problem:internal',

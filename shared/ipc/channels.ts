@@ -7,6 +7,7 @@ export const ipcChannels = [
   'session.restore',
   'session.signUp',
   'session.signIn',
+  'session.completeSignIn',
   'session.refresh',
   'session.signOut',
   'tracker.status',

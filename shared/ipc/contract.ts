@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { problemSchema, type Problem } from '../api/problem.ts';
 import { loginInputSchema, registerInputSchema } from '../accounts/auth.ts';
+import { secondStepCodeSchema, twoFactorChallengeSchema } from '../accounts/two-factor.ts';
 import { userSchema } from '../accounts/user.ts';
 import type { IpcChannel } from './channels.ts';
 import {
@@ -53,7 +54,13 @@ export const ipcContract = {
     input: registerInputSchema.omit({ deviceName: true }),
     output: signedInSchema,
   },
-  'session.signIn': { input: loginInputSchema.omit({ deviceName: true }), output: signedInSchema },
+  /** Signed in, or (two-factor accounts) a challenge for `session.completeSignIn`. */
+  'session.signIn': {
+    input: loginInputSchema.omit({ deviceName: true }),
+    output: z.union([signedInSchema, twoFactorChallengeSchema]),
+  },
+  /** The second step: the challenge token and a code or backup code. */
+  'session.completeSignIn': { input: secondStepCodeSchema, output: signedInSchema },
   'session.refresh': { input: noInput, output: accessTokenSchema },
   'session.signOut': { input: noInput, output: z.null() },
   /** The renderer polls this (there is no main→renderer push over the browser-host bridge). */

@@ -54,7 +54,12 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
     'app.info': () => Promise.resolve(deps.appInfo),
     'session.restore': async () => opened(await session.restore()),
     'session.signUp': async (input) => opened(await session.signUp(input)),
-    'session.signIn': async (input) => opened(await session.signIn(input)),
+    'session.signIn': async (input) => {
+      const outcome = await session.signIn(input);
+      // A challenge is not a session yet: the tracker and uploads wait for the second step.
+      return 'twoFactorRequired' in outcome ? outcome : opened(outcome);
+    },
+    'session.completeSignIn': async (input) => opened(await session.completeSignIn(input)),
     'session.refresh': async () => {
       const fresh = await session.refresh();
       tokens.seed(fresh.accessToken, fresh.expiresIn);

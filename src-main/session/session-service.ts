@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   authResultSchema,
   tokenPairSchema,
@@ -6,6 +6,11 @@ import {
   type RegisterInput,
   type TokenPair,
 } from '../../shared/accounts/auth.ts';
+import {
+  twoFactorChallengeSchema,
+  type SecondStepCode,
+  type TwoFactorChallenge,
+} from '../../shared/accounts/two-factor.ts';
 import { userSchema } from '../../shared/accounts/user.ts';
 import {
   ProblemError,
@@ -30,7 +35,10 @@ export interface SessionService {
   /** Signs in with the stored refresh token; null when there is none or the server refused it. */
   restore(): Promise<SignedIn | null>;
   signUp(input: Omit<RegisterInput, 'deviceName'>): Promise<SignedIn>;
-  signIn(input: Omit<LoginInput, 'deviceName'>): Promise<SignedIn>;
+  /** Signed in, or a challenge when the account has two-factor authentication on. */
+  signIn(input: Omit<LoginInput, 'deviceName'>): Promise<SignedIn | TwoFactorChallenge>;
+  /** The second step of a sign-in that answered a challenge. */
+  completeSignIn(input: SecondStepCode): Promise<SignedIn>;
   refresh(): Promise<{ accessToken: string; expiresIn: number }>;
   /** Forgets the session on this device, and on the server when it can be reached. */
   signOut(): Promise<null>;
@@ -93,10 +101,20 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
     return refreshing;
   };
 
-  const startSession = (path: '/auth/register' | '/auth/login', body: object) =>
-    exclusive(async (): Promise<SignedIn> => {
+  const startSession = (
+    path: '/auth/register' | '/auth/login' | '/auth/login/2fa',
+    body: object,
+  ): Promise<SignedIn | TwoFactorChallenge> =>
+    exclusive(async () => {
       const previous = await keychain.get(account);
-      const result = await call('POST', path, { body: { ...body, deviceName } }, authResultSchema);
+      const result = await call(
+        'POST',
+        path,
+        { body: { ...body, deviceName } },
+        signInAnswerSchema,
+      );
+      // No session exists until the second step: nothing to store, the old one stays.
+      if ('twoFactorRequired' in result) return result;
       await keychain.set(account, result.refreshToken);
       // Signing in over an existing session: end the old one rather than leave it live.
       if (previous !== null) await revoke(previous);
@@ -174,8 +192,9 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
       return { user, accessToken: pair.accessToken, expiresIn: pair.expiresIn };
     },
 
-    signUp: (input) => startSession('/auth/register', input),
+    signUp: async (input) => sessionOnly(await startSession('/auth/register', input)),
     signIn: (input) => startSession('/auth/login', input),
+    completeSignIn: async (input) => sessionOnly(await startSession('/auth/login/2fa', input)),
 
     async refresh() {
       const pair = await rotate();
@@ -195,6 +214,21 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
         return null;
       }),
   };
+}
+
+// Order matters: a challenge has none of a session's fields, so it only matches the second.
+const signInAnswerSchema = z.union([authResultSchema, twoFactorChallengeSchema]);
+
+function sessionOnly(answer: SignedIn | TwoFactorChallenge): SignedIn {
+  if ('twoFactorRequired' in answer) {
+    throw new ProblemError({
+      type: problemTypes.unavailable,
+      title: 'Unexpected server answer',
+      status: 502,
+      detail: 'The server asked for a second sign-in step where it cannot apply.',
+    });
+  }
+  return answer;
 }
 
 /** One keychain entry per profile and server, so test runs and staging never share a token. */

@@ -26,6 +26,12 @@ const readableByType: Partial<Record<string, string>> = {
   [problemTypes.internal]: 'Something went wrong on our side. Try again in a moment.',
   [problemTypes.idempotencyInProgress]:
     'This payment request is still being processed. Wait a moment and look again before retrying.',
+  [problemTypes.emailNotVerified]:
+    'Confirm your email address first: open the link we emailed you, or use “Resend email” in the banner at the top.',
+  [problemTypes.accountTokenInvalid]:
+    'This link is no longer valid: it was used, replaced by a newer one or expired. Ask for a new one.',
+  [problemTypes.passwordReused]:
+    'You used this password recently. Choose one that is not among your last five.',
 };
 
 /** Problems that mean the person is no longer signed in (as opposed to a wrong password). */
@@ -45,6 +51,14 @@ export function readableProblem(problem: Problem): string {
   }
   // A network problem's own detail names the server and the cause (refused, timed out).
   if (problem.type === problemTypes.network && problem.detail) return problem.detail;
+  // Too many attempts: the detail says what ran out and how many seconds to wait.
+  if (problem.type === problemTypes.rateLimited) {
+    return problem.detail ?? 'Too many attempts in a short time. Wait a minute and try again.';
+  }
+  // A weak password: the detail carries zxcvbn's advice on what to change.
+  if (problem.type === problemTypes.weakPassword) {
+    return problem.detail ?? 'This password is too easy to guess. Add another uncommon word.';
+  }
   return readableByType[problem.type] ?? problem.detail ?? problem.title;
 }
 

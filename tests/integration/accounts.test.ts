@@ -517,6 +517,19 @@ describe.each(dialects)('accounts on %s', (dialect) => {
         'POST /api/v1/auth/refresh',
         'POST /api/v1/auth/register',
         'POST /api/v1/auth/sessions/revoke-others',
+        // Email verification, password reset, the outbox (server/auth/account-email*, server/email/)
+        'POST /api/v1/auth/verify-email',
+        'POST /api/v1/auth/verify-email/resend',
+        'POST /api/v1/auth/password-reset/request',
+        'POST /api/v1/auth/password-reset',
+        'GET /api/v1/admin/email-jobs',
+        // Two-factor authentication (server/auth/two-factor/)
+        'GET /api/v1/auth/2fa',
+        'POST /api/v1/auth/2fa/setup',
+        'POST /api/v1/auth/2fa/confirm',
+        'POST /api/v1/auth/2fa/backup-codes/regenerate',
+        'POST /api/v1/auth/2fa/disable',
+        'POST /api/v1/auth/login/2fa',
         ...[
           'conversations',
           'messages',

@@ -87,6 +87,8 @@ export async function e2eStage<const D extends readonly DeviceSpec[]>(options: {
   people: Person[];
   devices: D;
   prepare?: (server: TestServer) => Promise<unknown>;
+  /** Confirm the people's email addresses (default); false leaves them to the story. */
+  verifyEmails?: boolean;
 }): Promise<Stage<D>> {
   await mkdir(screenshotDir, { recursive: true });
   const ports: number[] = [];
@@ -116,6 +118,14 @@ export async function e2eStage<const D extends readonly DeviceSpec[]>(options: {
       }
       person.id = registered.body.user.id;
       person.token = registered.body.accessToken;
+      // Confirmed as after following the mailed link, unless the story is about confirming.
+      if (options.verifyEmails ?? true) {
+        await server.db.kysely
+          .updateTable('users')
+          .set({ email_verified_at: new Date().toISOString() })
+          .where('id', '=', person.id)
+          .execute();
+      }
     }
     await options.prepare?.(server);
     keychain = await storyKeychain(options.story);

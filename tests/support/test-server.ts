@@ -24,6 +24,17 @@ export interface TestServerOptions {
 }
 
 /**
+ * Suites sign in and call the API from 127.0.0.1 far faster than any person: the production
+ * budgets would fail them. tests/integration/rate-limits.test.ts sets real ones through `env`.
+ */
+export const generousRateLimits = {
+  RATE_LIMIT_SIGN_IN: '100000',
+  RATE_LIMIT_PASSWORD_RESET: '100000',
+  RATE_LIMIT_API: '1000000',
+  RATE_LIMIT_SYNC: '1000000',
+} as const;
+
+/**
  * A real server on a random port: SQLite in a fresh temp folder, or PostgreSQL in a fresh
  * schema that `close()` drops again.
  */
@@ -36,6 +47,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     DATA_DIR: dataDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SHUTDOWN_GRACE_MS: '2000',
+    ...generousRateLimits,
     ...(options.appOrigins ? { APP_ORIGINS: options.appOrigins.join(',') } : {}),
     ...(dialect === 'postgres' ? { DATABASE_URL: testPostgresUrl, DATABASE_SCHEMA: schema } : {}),
     ...options.env,

@@ -317,6 +317,7 @@ describe('the Profile tab beside the freelancer profile', () => {
     country: 'GB',
     timezone: 'Europe/London',
     hourlyRate: { amountMinor: 9_550, currency: 'EUR' },
+    emailVerified: true,
     createdAt: instant,
     updatedAt: instant,
   };

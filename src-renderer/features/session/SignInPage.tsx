@@ -4,9 +4,12 @@ import { IconAlertCircle, IconInfoCircle } from '@tabler/icons-react';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useState } from 'react';
 import { loginInputSchema } from '../../../shared/accounts/auth.ts';
+import type { TwoFactorChallenge } from '../../../shared/accounts/two-factor.ts';
 import { applyProblemToForm, validateWith } from '../../ui/forms.ts';
 import { AnchorLink } from '../../ui/links.tsx';
 import { safeRedirect } from './redirect.ts';
+import { ForgotPassword } from './ForgotPassword.tsx';
+import { SecondStepForm } from './SecondStepForm.tsx';
 import { dismissEndedReason, signIn, useSessionStore } from './session-store.ts';
 
 type SignInValues = { email: string; password: string };
@@ -18,6 +21,8 @@ export function SignInPage() {
   const { redirect } = useSearch({ from: '/_auth/sign-in' });
   const endedReason = useSessionStore((state) => state.endedReason);
   const [formError, setFormError] = useState<string | null>(null);
+  // Set when the password was right and the account asks for a second factor.
+  const [challenge, setChallenge] = useState<TwoFactorChallenge | null>(null);
   const form = useForm<SignInValues>({
     initialValues: { email: '', password: '' },
     validate: validateWith(loginInputSchema.omit({ deviceName: true }), (values) => values, {
@@ -29,7 +34,11 @@ export function SignInPage() {
   const submit = form.onSubmit(async (values) => {
     setFormError(null);
     try {
-      await signIn(values);
+      const secondStep = await signIn(values);
+      if (secondStep) {
+        setChallenge(secondStep);
+        return;
+      }
       await navigate({ href: safeRedirect(redirect), replace: true });
     } catch (error) {
       setFormError(
@@ -39,6 +48,20 @@ export function SignInPage() {
       );
     }
   });
+
+  if (challenge) {
+    return (
+      <SecondStepForm
+        challenge={challenge}
+        onSignedIn={() => navigate({ href: safeRedirect(redirect), replace: true })}
+        onRestart={(reason) => {
+          setChallenge(null);
+          form.setFieldValue('password', '');
+          setFormError(reason);
+        }}
+      />
+    );
+  }
 
   return (
     <form onSubmit={submit} noValidate aria-labelledby="sign-in-title">
@@ -80,6 +103,7 @@ export function SignInPage() {
           required
           {...form.getInputProps('password')}
         />
+        <ForgotPassword email={form.values.email} />
         <Button type="submit" fullWidth loading={form.submitting} mt="xs">
           Sign in
         </Button>

@@ -19,6 +19,11 @@ import { registerInputSchema } from '../../../shared/accounts/auth.ts';
 import { readableProblem } from '../../api/problems.ts';
 import { applyProblemToForm, validateWith } from '../../ui/forms.ts';
 import { AnchorLink } from '../../ui/links.tsx';
+import {
+  PasswordStrengthMeter,
+  usePasswordStrength,
+  weakPasswordError,
+} from './PasswordStrengthMeter.tsx';
 import { signUp } from './session-store.ts';
 
 type SignUpValues = {
@@ -43,15 +48,25 @@ const roles = [
   },
 ] as const;
 
+const validateInput = validateWith<SignUpValues>(
+  registerInputSchema.omit({ deviceName: true }),
+  (values) => values,
+  { role: 'Choose how you will use MegiLance' },
+);
+
 export function SignUpPage() {
   const navigate = useNavigate();
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm<SignUpValues>({
     initialValues: { name: '', email: '', password: '', role: '' },
-    validate: validateWith(registerInputSchema.omit({ deviceName: true }), (values) => values, {
-      role: 'Choose how you will use MegiLance',
-    }),
+    validate: (values) => {
+      const errors = validateInput(values);
+      const weak = weakPasswordError(values.password, values);
+      if (weak && !errors.password) errors.password = weak;
+      return errors;
+    },
   });
+  const strength = usePasswordStrength(form.values.password, form.values);
 
   const submit = form.onSubmit(async (values) => {
     setFormError(null);
@@ -127,6 +142,7 @@ export function SignUpPage() {
           required
           {...form.getInputProps('password')}
         />
+        <PasswordStrengthMeter strength={strength} />
         <Button type="submit" fullWidth loading={form.submitting} mt="xs">
           Create account
         </Button>

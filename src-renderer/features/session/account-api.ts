@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { sessionSchema, type ChangePasswordInput } from '../../../shared/accounts/auth.ts';
+import { passwordResetRequestedSchema } from '../../../shared/accounts/email-links.ts';
 import { userSchema, type UpdateProfileInput } from '../../../shared/accounts/user.ts';
 import { api } from './api.ts';
 import { setUser } from './session-store.ts';
@@ -21,6 +22,16 @@ export async function updateProfile(input: UpdateProfileInput) {
 /** Also signs out every other device of this account (the server revokes their sessions). */
 export function changePassword(input: ChangePasswordInput) {
   return api.send('POST', '/auth/password', input);
+}
+
+/** Mails a new verification link; the earlier ones stop working. */
+export function resendVerificationEmail() {
+  return api.send('POST', '/auth/verify-email/resend');
+}
+
+/** The same answer whether or not the address has an account (the server says so in words). */
+export function requestPasswordReset(email: string) {
+  return api.json('POST', '/auth/password-reset/request', passwordResetRequestedSchema, { email });
 }
 
 export function listSessions() {

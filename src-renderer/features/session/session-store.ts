@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { ProblemError, type Problem } from '../../../shared/api/problem.ts';
+import type { TwoFactorChallenge } from '../../../shared/accounts/two-factor.ts';
 import type { User } from '../../../shared/accounts/user.ts';
 import type { AppInfo, IpcInput, IpcResult, SignedIn } from '../../../shared/ipc/contract.ts';
 import { readableError, readableProblem, signedOutProblemTypes } from '../../api/problems.ts';
@@ -46,8 +47,21 @@ export async function bootstrap(): Promise<void> {
   }
 }
 
-export async function signIn(input: IpcInput<'session.signIn'>): Promise<void> {
-  enter(unwrap(await megilance().session.signIn(input)));
+/**
+ * Signs in, or answers the challenge of an account with two-factor authentication: the
+ * caller then asks for a code and finishes with `completeSignIn`.
+ */
+export async function signIn(
+  input: IpcInput<'session.signIn'>,
+): Promise<TwoFactorChallenge | null> {
+  const outcome = unwrap(await megilance().session.signIn(input));
+  if ('twoFactorRequired' in outcome) return outcome;
+  enter(outcome);
+  return null;
+}
+
+export async function completeSignIn(input: IpcInput<'session.completeSignIn'>): Promise<void> {
+  enter(unwrap(await megilance().session.completeSignIn(input)));
 }
 
 export async function signUp(input: IpcInput<'session.signUp'>): Promise<void> {

@@ -7,6 +7,12 @@ import { changePasswordInputSchema } from '../../../shared/accounts/auth.ts';
 import { ProblemError, problemTypes } from '../../../shared/api/problem.ts';
 import { applyProblemToForm, validateWith } from '../../ui/forms.ts';
 import { changePassword } from '../session/account-api.ts';
+import {
+  PasswordStrengthMeter,
+  usePasswordStrength,
+  weakPasswordError,
+} from '../session/PasswordStrengthMeter.tsx';
+import { useSessionStore } from '../session/session-store.ts';
 
 type PasswordValues = { currentPassword: string; newPassword: string; confirmPassword: string };
 
@@ -19,16 +25,22 @@ const validateInput = validateWith<PasswordValues>(
 
 export function PasswordTab() {
   const [formError, setFormError] = useState<string | null>(null);
+  const user = useSessionStore((state) => state.user);
+  const context = { email: user?.email, name: user?.name };
   const form = useForm<PasswordValues>({
     initialValues: { currentPassword: '', newPassword: '', confirmPassword: '' },
     validate: (values) => {
       const errors = validateInput(values);
+      const weak = weakPasswordError(values.newPassword, context);
+      if (weak && !errors.newPassword) errors.newPassword = weak;
       if (values.confirmPassword !== values.newPassword) {
         errors.confirmPassword = 'The two new passwords are different';
       }
       return errors;
     },
   });
+
+  const strength = usePasswordStrength(form.values.newPassword, context);
 
   const submit = form.onSubmit(async ({ currentPassword, newPassword }) => {
     setFormError(null);
@@ -83,6 +95,7 @@ export function PasswordTab() {
             required
             {...form.getInputProps('newPassword')}
           />
+          <PasswordStrengthMeter strength={strength} />
           <PasswordInput
             label="Repeat the new password"
             autoComplete="new-password"

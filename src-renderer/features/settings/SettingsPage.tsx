@@ -4,6 +4,7 @@ import {
   IconCreditCard,
   IconDevices,
   IconLock,
+  IconShieldLock,
   IconUser,
 } from '@tabler/icons-react';
 import { useNavigate } from '@tanstack/react-router';
@@ -12,6 +13,7 @@ import { useSessionStore } from '../session/session-store.ts';
 import { FreelancerProfileTab } from './FreelancerProfileTab.tsx';
 import { PasswordTab } from './PasswordTab.tsx';
 import { ProfileTab } from './ProfileTab.tsx';
+import { SecurityTab } from './SecurityTab.tsx';
 import { SessionsTab } from './SessionsTab.tsx';
 import { isSettingsTab, type SettingsTab } from './settings-tabs.ts';
 
@@ -28,8 +30,8 @@ export function SettingsPage({ tab }: { tab: SettingsTab }) {
         </Title>
         <Text c="dimmed">
           {freelancer
-            ? 'Your profile, what clients see in the marketplace, how you are paid, your password and the devices signed in to your account.'
-            : 'Your profile, how you pay, your password and the devices signed in to your account.'}
+            ? 'Your profile, what clients see in the marketplace, how you are paid, your password, two-factor authentication and the devices signed in to your account.'
+            : 'Your profile, how you pay, your password, two-factor authentication and the devices signed in to your account.'}
         </Text>
       </div>
       <Tabs
@@ -56,6 +58,9 @@ export function SettingsPage({ tab }: { tab: SettingsTab }) {
           <Tabs.Tab value="password" leftSection={<IconLock size={16} />}>
             Password
           </Tabs.Tab>
+          <Tabs.Tab value="security" leftSection={<IconShieldLock size={16} />}>
+            Security
+          </Tabs.Tab>
           <Tabs.Tab value="sessions" leftSection={<IconDevices size={16} />}>
             Sessions
           </Tabs.Tab>
@@ -71,6 +76,9 @@ export function SettingsPage({ tab }: { tab: SettingsTab }) {
         </Tabs.Panel>
         <Tabs.Panel value="password">
           <PasswordTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="security">
+          <SecurityTab />
         </Tabs.Panel>
         <Tabs.Panel value="sessions">
           <SessionsTab />

@@ -3,6 +3,7 @@ export const settingsTabs = [
   'freelancer-profile',
   'payments',
   'password',
+  'security',
   'sessions',
 ] as const;
 export type SettingsTab = (typeof settingsTabs)[number];

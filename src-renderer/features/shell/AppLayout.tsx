@@ -12,6 +12,7 @@ import { SyncProvider } from '../../sync/SyncProvider.tsx';
 import { useDeliveryReceipts, useUnreadCounts } from '../messages/messages-data.ts';
 import { refreshCurrentUser } from '../session/account-api.ts';
 import { KeychainNotice } from '../session/KeychainNotice.tsx';
+import { VerifyEmailBanner } from '../session/VerifyEmailBanner.tsx';
 import { roleLabels } from '../session/roles.ts';
 import { signOut, useSessionStore } from '../session/session-store.ts';
 import { SyncIndicator } from '../sync-status/SyncIndicator.tsx';
@@ -104,6 +105,7 @@ function SignedInShell() {
       </AppShell.Navbar>
 
       <AppShell.Main>
+        <VerifyEmailBanner />
         <Outlet />
       </AppShell.Main>
     </AppShell>
