@@ -5,7 +5,7 @@ import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { notify } from '../../notifications/notify.ts';
 import { freelancerAvailable } from '../ledger/accounts.ts';
-import { accountBalance } from '../ledger/balances.ts';
+import { accountBalance, freelancersHolding } from '../ledger/balances.ts';
 import { postTransaction } from '../ledger/ledger.ts';
 import type { PaymentRail, RailPayout } from '../rails/payment-rail.ts';
 import type { WebhookRegistry } from '../webhooks/webhook-registry.ts';
@@ -78,17 +78,8 @@ export class PayoutSync {
 
   /** Every freelancer with money available (the sweep): catches up on missed webhooks. */
   async syncAllAvailable(): Promise<void> {
-    const rows = await this.db.kysely
-      .selectFrom('ledger_accounts as a')
-      .innerJoin('ledger_entries as e', 'e.account_id', 'a.id')
-      .select('a.owner_key')
-      .where('a.kind', '=', 'freelancer_available')
-      .groupBy('a.owner_key')
-      .having((eb) => eb.fn.sum('e.amount_minor'), '!=', 0)
-      .execute();
-    const freelancers = new Set(rows.map((row) => row.owner_key.split('/')[0] ?? ''));
-    for (const freelancerId of freelancers) {
-      if (freelancerId) await this.afterTransfer(freelancerId);
+    for (const freelancerId of await freelancersHolding(this.db.kysely, 'freelancer_available')) {
+      await this.afterTransfer(freelancerId);
     }
   }
 

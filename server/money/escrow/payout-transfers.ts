@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database.ts';
 import { freelancerPending } from '../ledger/accounts.ts';
-import { accountBalance } from '../ledger/balances.ts';
+import { accountBalance, freelancersHolding } from '../ledger/balances.ts';
 import { LedgerError, postTransaction } from '../ledger/ledger.ts';
 import type { PaymentRail } from '../rails/payment-rail.ts';
 import { transferPosting } from './escrow-postings.ts';
@@ -57,17 +57,8 @@ export class PayoutTransfers {
    * became active since (the sandbox's onboarding page, a missed webhook) receives it now.
    */
   async retryAllPending(): Promise<void> {
-    const rows = await this.db.kysely
-      .selectFrom('ledger_accounts as a')
-      .innerJoin('ledger_entries as e', 'e.account_id', 'a.id')
-      .select('a.owner_key')
-      .where('a.kind', '=', 'freelancer_pending')
-      .groupBy('a.owner_key')
-      .having((eb) => eb.fn.sum('e.amount_minor'), '!=', 0)
-      .execute();
-    const freelancers = new Set(rows.map((row) => row.owner_key.split('/')[0] ?? ''));
-    for (const freelancerId of freelancers) {
-      if (freelancerId) await this.afterRelease(freelancerId);
+    for (const freelancerId of await freelancersHolding(this.db.kysely, 'freelancer_pending')) {
+      await this.afterRelease(freelancerId);
     }
   }
 

@@ -66,3 +66,25 @@ export async function listBalances(
       return x < y ? -1 : x > y ? 1 : 0;
     });
 }
+
+/**
+ * Freelancers whose balance of `kind` is not zero in some currency: the sweeps' work lists
+ * (pending money to transfer, available money whose payouts to book).
+ */
+export async function freelancersHolding(
+  db: Kysely<Database>,
+  kind: 'freelancer_pending' | 'freelancer_available',
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('ledger_accounts as a')
+    .innerJoin('ledger_entries as e', 'e.account_id', 'a.id')
+    .select('a.owner_key')
+    .where('a.kind', '=', kind)
+    .groupBy('a.owner_key')
+    .having((eb) => eb.fn.sum('e.amount_minor'), '!=', 0)
+    .execute();
+  // Owner keys are `<userId>/<currency>` (accounts.ts): one freelancer per user, however many currencies.
+  const ids = new Set(rows.map((row) => row.owner_key.split('/')[0] ?? ''));
+  ids.delete('');
+  return [...ids];
+}
