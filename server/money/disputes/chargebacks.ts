@@ -73,7 +73,7 @@ const link = (row: EscrowRow) => `/contracts/${row.contract_id}`;
 
 async function tellBoth(sync: SyncWriteContext, row: EscrowRow, title: string, body: string) {
   for (const userId of [row.client_id, row.freelancer_id]) {
-    await notify(sync, { userId, title, body, link: link(row) });
+    await notify(sync, { userId, kind: 'money-activity', title, body, link: link(row) });
   }
 }
 

@@ -121,6 +121,7 @@ export class DisputeService {
       });
       await notify(sync, {
         userId: role === 'client' ? row.freelancer_id : row.client_id,
+        kind: 'dispute-opened',
         title: 'Escrow disputed',
         body: `The ${role} disputed this escrow: ${input.reason} Nothing moves until an admin resolves it.`,
         link: link(row),
@@ -267,6 +268,7 @@ export class DisputeService {
       for (const userId of [row.client_id, row.freelancer_id]) {
         await notify(sync, {
           userId,
+          kind: 'money-activity',
           title: 'Dispute resolved',
           body: `An admin resolved the dispute: ${releaseMinor} minor units of ${row.currency} released to the freelancer (platform fee ${feeMinor}), ${refundMinor} refunded to the client.`,
           link: link(row),
@@ -360,6 +362,7 @@ export class DisputeService {
       for (const userId of [seen.client_id, seen.freelancer_id]) {
         await notify(sync, {
           userId,
+          kind: 'money-activity',
           title: 'Dispute refund failed',
           body: `The refund of ${refundMinor} minor units failed at the payment provider: ${failure} The money is held again while the dispute stays open.`,
           link: link(seen),

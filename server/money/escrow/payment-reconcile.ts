@@ -140,6 +140,7 @@ export async function reconcilePayment(
     });
     await notify(sync, {
       userId: escrow.client_id,
+      kind: 'money-activity',
       title: 'Payment failed',
       body: `Funding ${formatMoney({ amountMinor: payment.amount_minor, currency: payment.currency })} into escrow failed: ${message}`,
       link: `/contracts/${escrow.contract_id}`,

@@ -219,6 +219,7 @@ export function registerPayoutWebhooks(registry: WebhookRegistry, payouts: Payou
     await applyOnce(async (sync) => {
       await notify(sync, {
         userId: freelancerId,
+        kind: 'money-activity',
         title: 'A payout to your bank failed',
         body: [
           `The payout${amount ? ` of ${amount}` : ''} to your bank account did not go through`,

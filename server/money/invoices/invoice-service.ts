@@ -24,6 +24,7 @@ import type { Db } from '../../db/database.ts';
 import type { Database, InvoicesTable } from '../../db/schema.ts';
 import { HttpProblem, problems } from '../../http/problem.ts';
 import type { AuthContext } from '../../http/route.ts';
+import type { NotificationKind } from '../../../shared/notifications/preferences.ts';
 import { notify } from '../../notifications/notify.ts';
 import { invoiceFromRow } from '../../sync/collections/invoices.ts';
 import type { SyncedWrites } from '../../sync/synced-writes.ts';
@@ -399,6 +400,7 @@ export class InvoiceService {
         for (const userId of [invoice.recipient_id, invoice.issuer_id]) {
           await notify(sync, {
             userId,
+            kind: 'money-activity',
             title: `Invoice ${invoice.number ?? '(unnumbered)'} is overdue`,
             body:
               userId === invoice.recipient_id
@@ -453,18 +455,28 @@ function invoiceLabel(row: InvoiceRow): string {
 }
 
 /** What the recipient is told when the issuer sends, marks paid or voids an invoice. */
-function transitionNotice(row: InvoiceRow): { title: string; body: string } {
+function transitionNotice(row: InvoiceRow): {
+  kind: NotificationKind;
+  title: string;
+  body: string;
+} {
   const number = row.number ?? '(draft)';
   if (row.status === 'sent') {
-    return { title: `Invoice ${number} from ${row.issuer_name}`, body: `${invoiceLabel(row)}.` };
+    return {
+      kind: 'invoice-generated',
+      title: `Invoice ${number} from ${row.issuer_name}`,
+      body: `${invoiceLabel(row)}.`,
+    };
   }
   if (row.status === 'paid') {
     return {
+      kind: 'invoice-paid',
       title: `Invoice ${number} marked paid`,
       body: `${row.issuer_name} marked invoice ${number} (${totalOf(row)}) as paid.`,
     };
   }
   return {
+    kind: 'money-activity',
     title: `Invoice ${number} voided`,
     body: `${row.issuer_name} voided invoice ${number} (${totalOf(row)}); nothing is owed on it.`,
   };

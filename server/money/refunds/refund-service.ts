@@ -128,6 +128,7 @@ export class RefundService {
       const other = role === 'client' ? row.freelancer_id : row.client_id;
       await notify(sync, {
         userId: other,
+        kind: 'money-activity',
         title: role === 'client' ? 'Refund requested' : 'Refund offered',
         body:
           role === 'client'
@@ -170,6 +171,7 @@ export class RefundService {
       });
       await notify(sync, {
         userId: refund.requested_by,
+        kind: 'money-activity',
         title: 'Refund rejected',
         body: `Your refund of ${refund.amount_minor} minor units of ${seen.currency} was rejected.`,
         link: link(seen),

@@ -71,6 +71,7 @@ export async function settleRefund(
     for (const userId of parties) {
       await notify(sync, {
         userId,
+        kind: 'money-activity',
         title: 'Refund completed',
         body: `${refund.amount_minor} minor units of ${row.currency} were refunded to the client’s card.`,
         link: link(row),
@@ -119,6 +120,7 @@ export async function settleRefund(
   for (const userId of parties) {
     await notify(sync, {
       userId,
+      kind: 'money-activity',
       title: 'Refund failed',
       body: `The refund of ${refund.amount_minor} minor units of ${row.currency} failed: ${message} The money stays in escrow.`,
       link: link(row),
