@@ -75,7 +75,9 @@ export function createEmailWorker(options: EmailWorkerOptions): EmailWorker {
     }
     let rendered: RenderedEmail;
     try {
-      rendered = await renderStoredEmail[job.template](JSON.parse(job.data));
+      rendered = await renderStoredEmail[job.template](JSON.parse(job.data), {
+        unsubscribeUrl: null,
+      });
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       throw new PermanentFailure(`cannot render: ${detail}`);

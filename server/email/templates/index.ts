@@ -1,5 +1,10 @@
 import { passwordResetTemplate } from './password-reset.ts';
-import { renderTemplate, type EmailTemplate, type RenderedEmail } from './template.ts';
+import {
+  renderTemplate,
+  type EmailTemplate,
+  type MailContext,
+  type RenderedEmail,
+} from './template.ts';
 import { verifyEmailTemplate } from './verify-email.ts';
 import { welcomeTemplate } from './welcome.ts';
 
@@ -20,10 +25,14 @@ export function isTemplateName(name: string): name is TemplateName {
 }
 
 /** Renders a stored job's data; throws a ZodError when it does not fit the template. */
-export const renderStoredEmail: Record<TemplateName, (data: unknown) => Promise<RenderedEmail>> = {
-  welcome: (data) => renderTemplate(welcomeTemplate, welcomeTemplate.data.parse(data)),
-  'verify-email': (data) =>
-    renderTemplate(verifyEmailTemplate, verifyEmailTemplate.data.parse(data)),
-  'password-reset': (data) =>
-    renderTemplate(passwordResetTemplate, passwordResetTemplate.data.parse(data)),
+export const renderStoredEmail: Record<
+  TemplateName,
+  (data: unknown, mail: MailContext) => Promise<RenderedEmail>
+> = {
+  welcome: (data, mail) =>
+    renderTemplate(welcomeTemplate, welcomeTemplate.data.parse(data), 'en', mail),
+  'verify-email': (data, mail) =>
+    renderTemplate(verifyEmailTemplate, verifyEmailTemplate.data.parse(data), 'en', mail),
+  'password-reset': (data, mail) =>
+    renderTemplate(passwordResetTemplate, passwordResetTemplate.data.parse(data), 'en', mail),
 };

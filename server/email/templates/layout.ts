@@ -7,6 +7,7 @@ import {
   Heading,
   Hr,
   Html,
+  Link,
   Preview,
   Text,
 } from '@react-email/components';
@@ -21,6 +22,8 @@ export function emailLayout(parts: {
   heading: string;
   children: ReactNode[];
   footer: string;
+  /** Shown under the footer when the mail can be unsubscribed from. */
+  unsubscribe?: { url: string; label: string } | null;
 }) {
   return h(
     Html,
@@ -37,6 +40,17 @@ export function emailLayout(parts: {
         ...parts.children,
         h(Hr, null),
         h(Text, { style: { fontSize: '12px', color: '#868e96' } }, parts.footer),
+        parts.unsubscribe
+          ? h(
+              Text,
+              { style: { fontSize: '12px', color: '#868e96' } },
+              h(
+                Link,
+                { href: parts.unsubscribe.url, style: { color: '#868e96' } },
+                parts.unsubscribe.label,
+              ),
+            )
+          : null,
       ),
     ),
   );
