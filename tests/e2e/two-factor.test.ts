@@ -1,9 +1,11 @@
 /**
- * Two-factor authentication, end to end: the built renderer in Debian's Chromium, served by
- * the browser host (the same IPC handlers and desktop session service Electron uses), talking
- * to a real server on SQLite. A freelancer signs up, turns on two-factor authentication in
- * Settings → Security (the code computed with otplib from the secret the page shows, as an
- * authenticator app would), signs out, and signs in again with a code, then with a backup code.
+ * A new account made safe, end to end: the built renderer in Debian's Chromium, served by the
+ * browser host (the same IPC handlers and desktop session service Electron uses), talking to a
+ * real server on SQLite that mails through a real SMTP server. A freelancer signs up, opens
+ * the verification mail the SMTP server received and follows its link, turns on two-factor
+ * authentication in Settings → Security (the code computed with otplib from the secret the
+ * page shows, as an authenticator app would), signs out, and signs in again with a code, then
+ * with a backup code.
  *
  * Needs `npx electron-vite build` first (out/renderer) and /usr/bin/chromium.
  */
@@ -22,6 +24,8 @@ import {
   type Device,
 } from '../support/desktop-devices.ts';
 import { storyEmail } from '../support/e2e-stage.ts';
+import { roomyLimits } from '../support/mail-flows.ts';
+import { linkIn, startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { freePort } from '../support/ports.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
@@ -31,6 +35,7 @@ const ada = {
   password: 'velvet orbit harbour 1843 quill',
 };
 
+let sink: SmtpSink;
 let server: TestServer;
 let keychain: Keychain;
 let browser: Browser;
@@ -79,7 +84,11 @@ async function openSecurity() {
 describe('two-factor authentication in the desktop UI', () => {
   beforeAll(async () => {
     const port = await freePort();
-    server = await startTestServer({ appOrigins: [`http://127.0.0.1:${port}`] });
+    sink = await startSmtpSink();
+    server = await startTestServer({
+      appOrigins: [`http://127.0.0.1:${port}`],
+      env: { SMTP_URL: sink.url, EMAIL_WORKER_INTERVAL_MS: '0', ...roomyLimits },
+    });
     keychain = await storyKeychain('two-factor');
     browser = await launchChromium();
     device = await startDevice(
@@ -95,6 +104,7 @@ describe('two-factor authentication in the desktop UI', () => {
     await closeDevices([device], keychain, server?.baseUrl);
     await browser?.close();
     await server?.close();
+    await sink?.stop();
   });
 
   it('signs up and turns on two-factor authentication with a code from the shown secret', async () => {
@@ -106,6 +116,25 @@ describe('two-factor authentication in the desktop UI', () => {
     await field('Password').fill(ada.password);
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('banner').getByText(ada.name).waitFor();
+
+    // The verification mail, as the SMTP server received it; its link confirms the address.
+    const banner = page.getByTestId('verify-email-banner');
+    await banner.waitFor();
+    await server.email.worker.runOnce();
+    const mail = sink.received.find(
+      (received) =>
+        received.recipients.includes(ada.email) &&
+        received.subject === 'Confirm your email address',
+    );
+    if (!mail) throw new Error('the verification mail did not arrive');
+    const link = linkIn(mail, `${server.baseUrl}/account/verify-email?token=`);
+    const mailTab = await device.context.newPage();
+    await mailTab.goto(link.href);
+    await mailTab.getByRole('button', { name: 'Confirm my email address' }).click();
+    await mailTab.getByRole('heading', { name: 'Email address confirmed' }).waitFor();
+    await mailTab.close();
+    await banner.getByRole('button', { name: 'I have confirmed it' }).click();
+    await banner.waitFor({ state: 'detached' });
 
     await openSecurity();
     await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
